@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "MarketImpact",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "market-impact", targets: ["market-impact"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // C libraries from Debian.
+    .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV", providers: [.apt(["libcsv-dev"])]),
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+    // The shared vocabulary every stage speaks.
+    .target(name: "MarketData"),
+
+    // The stages, in the order data flows through them.
+    .target(name: "PriceIngest", dependencies: ["MarketData", "CLibCSV"]),
+    .target(name: "PriceStore", dependencies: ["MarketData", "CSQLite"]),
+    .target(name: "EventExtraction", dependencies: ["MarketData"]),
+    .target(name: "EventStudy", dependencies: ["MarketData"]),
+    .target(name: "Reports", dependencies: ["MarketData", "EventStudy"]),
+
+    // Wires the stages together; shared by the CLI and the tests.
+    .target(
+      name: "Pipeline",
+      dependencies: ["MarketData", "PriceIngest", "PriceStore", "EventExtraction", "EventStudy", "Reports"]),
+
+    // The thin command-line front end.
+    .executableTarget(
+      name: "market-impact",
+      dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+    .testTarget(name: "MarketDataTests", dependencies: ["MarketData"]),
+    .testTarget(name: "PriceIngestTests", dependencies: ["PriceIngest", "MarketData"]),
+    .testTarget(name: "PriceStoreTests", dependencies: ["PriceStore", "MarketData"]),
+    .testTarget(
+      name: "EventExtractionTests", dependencies: ["EventExtraction", "MarketData"],
+      resources: [.copy("DevSet")]),
+    .testTarget(name: "EventStudyTests", dependencies: ["EventStudy", "MarketData"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "EventStudy", "MarketData"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "MarketData"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
