@@ -8,7 +8,7 @@ import Testing
     #expect(CivilDate(year: 2000, month: 3, day: 1)?.dayNumber == 11017)
     #expect(CivilDate(year: 1969, month: 12, day: 31)?.dayNumber == -1)
     // 2025-06-26 = 20,265 days after the epoch (55 years × 365 + 14 leap days + 176 days).
-    #expect(CivilDate(year: 2025, month: 6, day: 26)?.dayNumber == 55 * 365 + 14 + 176)
+    #expect(CivilDate(year: 2025, month: 6, day: 26)?.dayNumber == Int32(55 * 365 + 14 + 176))
   }
 
   @Test func roundTripsEveryDayOfFourCenturies() throws {
