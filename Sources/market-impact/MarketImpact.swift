@@ -5,5 +5,6 @@ import ArgumentParser
 struct MarketImpact: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "market-impact",
-    abstract: "Measure how markets react to trade-policy news.")
+    abstract: "Measure how markets react to trade-policy news.",
+    subcommands: [CalendarCommand.self])
 }
