@@ -44,7 +44,9 @@ public enum Inputs {
         if name.hasPrefix(".") { continue }
         let full = (path as NSString).appendingPathComponent(rel)
         var sub: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue else { continue }
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &sub), !sub.boolValue else {
+          continue
+        }
         let ext = (name as NSString).pathExtension.lowercased()
         if extensions.isEmpty || extensions.contains(ext) { found.append(full) }
       }
@@ -66,4 +68,9 @@ public enum Inputs {
       throw .unwritable(path: path, reason: "cannot create file")
     }
   }
+}
+
+extension Inputs {
+  /// `true` when a file or directory exists at `path`.
+  public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 }

@@ -51,7 +51,8 @@ public struct StudySettings: Sendable, Equatable, Codable {
     }
     p.model = m
     guard let est = EventWindow(parsing: estimation) else {
-      throw .invalidArgument("--estimation \"\(estimation)\" is not a window (expected START:END, e.g. -250:-11)")
+      throw .invalidArgument(
+        "--estimation \"\(estimation)\" is not a window (expected START:END, e.g. -250:-11)")
     }
     p.estimation = (est.start, est.end)
     guard minimumEstimation >= 3 else {
@@ -59,11 +60,13 @@ public struct StudySettings: Sendable, Equatable, Codable {
     }
     p.minimumEstimationReturns = minimumEstimation
     guard let ws = EventWindow.parseList(windows), !ws.isEmpty else {
-      throw .invalidArgument("--windows \"\(windows)\" is not a list of windows (expected e.g. -1:1,0:0,-5:5)")
+      throw .invalidArgument(
+        "--windows \"\(windows)\" is not a list of windows (expected e.g. -1:1,0:0,-5:5)")
     }
     p.windows = ws
     guard let nt = NonTradingPolicy(rawValue: nonTrading.lowercased()) else {
-      throw .invalidArgument("--non-trading \"\(nonTrading)\" is not a policy (expected next, previous, skip or error)")
+      throw .invalidArgument(
+        "--non-trading \"\(nonTrading)\" is not a policy (expected next, previous, skip or error)")
     }
     p.nonTrading = nt
     guard let rk = ReturnKind(rawValue: returns.lowercased()) else {
@@ -79,7 +82,9 @@ public struct StudySettings: Sendable, Equatable, Codable {
       choice.defaultTicker = choice.perExchange["XNYS"] ?? "SPY"
       p.market = choice
     } else {
-      do { p.market = try MarketIndexChoice.parse(market) } catch { throw .invalidArgument(error.description) }
+      do { p.market = try MarketIndexChoice.parse(market) } catch {
+        throw .invalidArgument(error.description)
+      }
     }
     if m.usesFactors {
       guard !factors.isEmpty else {

@@ -52,7 +52,8 @@ public struct CAARPath: Sendable {
   /// Two-sided 95% Student t quantiles for small samples (tabulated), 1.96 beyond 30 df.
   static func t975(df: Int) -> Double {
     let table: [Double] = [
-      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
+      2.131,
       2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
     ]
     return df >= 1 && df <= table.count ? table[df - 1] : 1.96

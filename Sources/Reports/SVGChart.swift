@@ -12,7 +12,9 @@ public struct SVGChart: Sendable {
     public var band: [(x: Double, low: Double, high: Double)]
 
     /// Creates a series.
-    public init(label: String, points: [(x: Double, y: Double)], band: [(x: Double, low: Double, high: Double)] = []) {
+    public init(
+      label: String, points: [(x: Double, y: Double)], band: [(x: Double, low: Double, high: Double)] = []
+    ) {
       self.label = label
       self.points = points
       self.band = band
@@ -43,7 +45,9 @@ public struct SVGChart: Sendable {
     self.yAsPercent = yAsPercent
   }
 
-  static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+  static let palette = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+  ]
 
   /// The SVG document.
   public func render() -> String {
@@ -83,8 +87,11 @@ public struct SVGChart: Sendable {
     // Grid and y ticks.
     for t in yTicks {
       let y = py(t)
-      s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
-      let label = yAsPercent ? SVGChart.percent(t, step: (yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1)) : SVGChart.plain(t)
+      s +=
+        "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
+      let label =
+        yAsPercent
+        ? SVGChart.percent(t, step: (yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1)) : SVGChart.plain(t)
       s += "<text x=\"\(f(left - 8))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(label)</text>\n"
     }
     // X ticks: integers.
@@ -92,21 +99,29 @@ public struct SVGChart: Sendable {
     var xt = (xMin / xStep).rounded(.up) * xStep
     while xt <= xMax + 1e-9 {
       let x = px(xt)
-      s += "<line x1=\"\(f(x))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH + 5))\" stroke=\"#333\"/>\n"
-      s += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 20))\" text-anchor=\"middle\">\(SVGChart.plain(xt))</text>\n"
+      s +=
+        "<line x1=\"\(f(x))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH + 5))\" stroke=\"#333\"/>\n"
+      s +=
+        "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 20))\" text-anchor=\"middle\">\(SVGChart.plain(xt))</text>\n"
       xt += xStep
     }
     // Axes and zero line.
-    s += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotH))\" stroke=\"#333\"/>\n"
-    s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" stroke=\"#333\"/>\n"
+    s +=
+      "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotH))\" stroke=\"#333\"/>\n"
+    s +=
+      "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" stroke=\"#333\"/>\n"
     if yMin < 0 && yMax > 0 {
-      s += "<line x1=\"\(f(left))\" y1=\"\(f(py(0)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(0)))\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>\n"
+      s +=
+        "<line x1=\"\(f(left))\" y1=\"\(f(py(0)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(0)))\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>\n"
     }
     if xMin <= 0 && xMax >= 0 {
-      s += "<line x1=\"\(f(px(0)))\" y1=\"\(f(top))\" x2=\"\(f(px(0)))\" y2=\"\(f(top + plotH))\" stroke=\"#888\" stroke-dasharray=\"2 3\"/>\n"
+      s +=
+        "<line x1=\"\(f(px(0)))\" y1=\"\(f(top))\" x2=\"\(f(px(0)))\" y2=\"\(f(top + plotH))\" stroke=\"#888\" stroke-dasharray=\"2 3\"/>\n"
     }
-    s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 15))\" text-anchor=\"middle\">\(SVGChart.xml(xLabel))</text>\n"
-    s += "<text transform=\"translate(20 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.xml(yLabel))</text>\n"
+    s +=
+      "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 15))\" text-anchor=\"middle\">\(SVGChart.xml(xLabel))</text>\n"
+    s +=
+      "<text transform=\"translate(20 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.xml(yLabel))</text>\n"
     // Bands, then lines, then legend.
     for (i, ser) in series.enumerated() where !ser.band.isEmpty {
       let color = SVGChart.palette[i % SVGChart.palette.count]
@@ -114,20 +129,24 @@ public struct SVGChart: Sendable {
       guard !pts.isEmpty else { continue }
       let upper = pts.map { "\(f(px($0.x))),\(f(py($0.high)))" }
       let lower = pts.reversed().map { "\(f(px($0.x))),\(f(py($0.low)))" }
-      s += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+      s +=
+        "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
     }
     for (i, ser) in series.enumerated() {
       let color = SVGChart.palette[i % SVGChart.palette.count]
       let pts = ser.points.filter { $0.y.isFinite }.map { "\(f(px($0.x))),\(f(py($0.y)))" }
       if pts.count > 1 {
-        s += "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+        s +=
+          "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
       }
       for p in ser.points where p.y.isFinite {
         s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.5\" fill=\"\(color)\"/>\n"
       }
       let ly = top + 10 + Double(i) * 20
-      s += "<line x1=\"\(f(left + plotW + 15))\" y1=\"\(f(ly))\" x2=\"\(f(left + plotW + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
-      s += "<text x=\"\(f(left + plotW + 46))\" y=\"\(f(ly + 4))\">\(SVGChart.xml(String(ser.label.prefix(18))))</text>\n"
+      s +=
+        "<line x1=\"\(f(left + plotW + 15))\" y1=\"\(f(ly))\" x2=\"\(f(left + plotW + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
+      s +=
+        "<text x=\"\(f(left + plotW + 46))\" y=\"\(f(ly + 4))\">\(SVGChart.xml(String(ser.label.prefix(18))))</text>\n"
     }
     s += "</svg>\n"
     return s

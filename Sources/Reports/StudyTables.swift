@@ -4,7 +4,9 @@ import MarketData
 /// The study's per-pair CSV tables, with their documented column orders.
 public enum StudyTables {
   /// `abnormal_returns.csv`: one row per pair and event day of every window.
-  public static let abnormalReturnsHeader = ["event_id", "ticker", "date", "day", "return", "expected", "ar", "sar"]
+  public static let abnormalReturnsHeader = [
+    "event_id", "ticker", "date", "day", "return", "expected", "ar", "sar",
+  ]
   /// `car.csv`: one row per pair and event window.
   public static let carHeader = [
     "event_id", "ticker", "window_start", "window_end", "car", "bhar", "scar", "t", "p", "outcome",
@@ -13,7 +15,8 @@ public enum StudyTables {
   public static let excludedHeader = ["event_id", "ticker", "exchange", "event_date", "outcome", "reason"]
   /// `events.csv` (as used): one row per pair with its day 0 on the security's exchange.
   public static let eventsUsedHeader = [
-    "event_id", "ticker", "exchange", "announced", "announced_time", "timezone", "day0", "day0_rule", "market",
+    "event_id", "ticker", "exchange", "announced", "announced_time", "timezone", "day0", "day0_rule",
+    "market",
     "outcome", "overlaps_with",
   ]
 
@@ -38,7 +41,8 @@ public enum StudyTables {
       for w in p.windows {
         let outcome = p.outcome == .ok && !w.complete ? PairOutcome.missingEventData.code : p.outcome.code
         t.append([
-          p.eventID, p.ticker, String(w.start), String(w.end), CSVTable.number(w.car), CSVTable.number(w.bhar),
+          p.eventID, p.ticker, String(w.start), String(w.end), CSVTable.number(w.car),
+          CSVTable.number(w.bhar),
           CSVTable.number(w.scar), CSVTable.number(w.t), CSVTable.number(w.p), outcome,
         ])
       }
@@ -66,8 +70,10 @@ public enum StudyTables {
     for p in result.pairs {
       let event = p.eventIndex >= 0 && p.eventIndex < result.events.count ? result.events[p.eventIndex] : nil
       var row = [
-        p.eventID, p.ticker, p.exchange, p.eventDate?.iso ?? "", p.eventMinute.map(EventFile.formatClock) ?? "",
-        event?.timeZone ?? "", p.day0?.iso ?? "", p.day0Rule?.rawValue ?? "", p.marketTicker ?? "", p.outcome.code,
+        p.eventID, p.ticker, p.exchange, p.eventDate?.iso ?? "",
+        p.eventMinute.map(EventFile.formatClock) ?? "",
+        event?.timeZone ?? "", p.day0?.iso ?? "", p.day0Rule?.rawValue ?? "", p.marketTicker ?? "",
+        p.outcome.code,
         p.overlapsWith.joined(separator: ";"),
       ]
       for n in names { row.append(event?.attribute(n) ?? "") }
