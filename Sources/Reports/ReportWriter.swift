@@ -6,7 +6,7 @@ import MarketData
 public enum ReportWriter {
   /// The files `write` produces, in the order it writes them.
   public static let fileNames = [
-    "abnormal_returns.csv", "car.csv", "excluded.csv", "events.csv", "caar.svg",
+    "abnormal_returns.csv", "car.csv", "excluded.csv", "events.csv", "caar.svg", "car_paths.svg",
   ]
 
   /// Writes every report file of `result` into `directory` (which must exist) and returns their paths.
@@ -23,7 +23,8 @@ public enum ReportWriter {
     try put("car.csv", StudyTables.cumulative(result).render())
     try put("excluded.csv", StudyTables.excluded(result).render())
     try put("events.csv", StudyTables.eventsUsed(result).render())
-    try put("caar.svg", caarChart(result).render())
+    try put("caar.svg", StudyCharts.caar(result, groups: PairGroups(result, groupBy: [])).render())
+    try put("car_paths.svg", StudyCharts.carPaths(result).render())
     return written
   }
 
