@@ -11,17 +11,28 @@ public enum StudyCharts {
   /// pairs' cumulative ARs). Groups beyond `maximumLines` are left out and named in the note.
   public static func caar(_ result: StudyResult, groups: PairGroups) -> SVGChart {
     let shown = groups.groups.filter { !$0.pairs.isEmpty }.prefix(maximumLines)
-    let series = shown.map { g in
+    // The first group (`all`) gets a shaded band; the others, drawn over it, get interval
+    // whiskers, so overlapping bands do not turn into an unreadable smear.
+    let series = shown.enumerated().map { k, g in
       let path = CAARPath(pairs: g.pairs)
-      return SVGChart.Series(
+      var s = SVGChart.Series(
         label: "\(g.name) (N=\(g.pairs.count))", points: path.points.map { (Double($0.day), $0.caar) },
         band: path.points.map { (Double($0.day), $0.low, $0.high) })
+      if k > 0 { s.bandStyle = .whiskers }
+      return s
     }
     var chart = SVGChart(
       title: "Cumulative average abnormal return (\(result.parameters.model))",
       xLabel: "Event day (trading sessions relative to day 0)", yLabel: "CAAR", series: Array(series))
+    chart.emptyMessage = "No pair has abnormal returns (see excluded.csv)"
     let span = result.parameters.eventSpan
-    var note = "CAAR cumulated from day \(span.start); band: mean ± t(0.975, N−1)·sd/√N of the pairs' CARs."
+    chart.xRange = (Double(span.start), Double(span.end))
+    var note = "CAAR cumulated from day \(span.start); 95%: mean ± t(0.975, N−1)·sd/√N of the pairs' CARs."
+    if series.count > 1 {
+      chart.bandLabel = "95% band (all)"
+      chart.whiskerLabel = "95% interval (groups)"
+      note += " Groups shifted slightly along x so their intervals stay apart."
+    }
     let hidden = groups.groups.filter { !$0.pairs.isEmpty }.count - shown.count
     if hidden > 0 { note += " \(hidden) more group(s) in aar.csv, not drawn." }
     chart.note = note
