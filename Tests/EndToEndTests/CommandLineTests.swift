@@ -5,6 +5,7 @@ import Testing
 @Suite struct CommandLineTests {
   static let subcommands = [
     ["run"], ["ingest"], ["prices", "list"], ["prices", "export"], ["extract"], ["dates"], ["study"],
+    ["rerun"],
     ["calendar"],
   ]
 
