@@ -49,7 +49,11 @@ public enum EventStudy {
       }
     }
     flagOverlaps(&pairs, tasks: tasks, parameters: parameters)
-    return StudyResult(parameters: parameters, events: events, pairs: pairs)
+    var result = StudyResult(parameters: parameters, events: events, pairs: pairs)
+    var taskOfPair = [PairTask?](repeating: nil, count: pairs.count)
+    for t in tasks { taskOfPair[t.pair] = t }
+    result.storage = StudyStorage(context: context, tasks: taskOfPair)
+    return result
   }
 
   static func validate(_ p: StudyParameters) throws(EventStudyError) {
@@ -160,8 +164,15 @@ struct SendableBuffer<T>: @unchecked Sendable {
 /// A pair whose security has prices, waiting for its grid and day 0.
 struct PendingPair {
   var pair: Int
-  var series: PriceSeries
+  var series: Int
   var marketTicker: String?
+}
+
+/// Day 0 is placed once per event, grid and exchange.
+struct PlacementKey: Hashable {
+  var event: Int
+  var grid: Int
+  var exchange: String
 }
 
 /// The sequential part of a run: loading, aligning, placing day 0.
@@ -170,9 +181,7 @@ struct Plan {
   var grids: [SessionGrid] = []
   var gridIndex: [String: Int] = [:]
   var securities: [AlignedReturns] = []
-  var securityIndex: [String: Int] = [:]  // "grid|ticker"
   var markets: [AlignedReturns] = []
-  var marketIndex: [String: Int] = [:]
   var factors: [[AlignedReturns]] = []
   var tasks: [PairTask] = []
 
@@ -188,13 +197,23 @@ struct Plan {
   {
     let p = parameters
     // 1. Skeleton pairs, series loaded once per ticker.
-    var loaded: [String: PriceSeries?] = [:]
-    func load(_ t: String) throws(EventStudyError) -> PriceSeries? {
-      if let s = loaded[t] { return s }
+    var loaded: [String: Int] = [:]  // ticker → index in `seriesList`, −1 when the source has none
+    var seriesList: [PriceSeries] = []
+    func load(_ t: String) throws(EventStudyError) -> Int? {
+      if let i = loaded[t] { return i < 0 ? nil : i }
       let s: PriceSeries?
       do { s = try prices.series(for: t) } catch { throw .priceSource(ticker: t, message: "\(error)") }
-      loaded[t] = s
-      return s
+      guard let s else {
+        loaded[t] = -1
+        return nil
+      }
+      loaded[t] = seriesList.count
+      seriesList.append(s)
+      return seriesList.count - 1
+    }
+    func loadedSeries(_ t: String) -> PriceSeries? {
+      guard let i = loaded[t], i >= 0 else { return nil }
+      return seriesList[i]
     }
     var pairs: [PairResult] = []
     var pending: [PendingPair] = []
@@ -208,12 +227,13 @@ struct Plan {
         continue
       }
       for t in e.tickers {
-        let s = try load(t)
+        let si = try load(t)
+        let s = si.map { seriesList[$0] }
         let exchange = s?.exchange ?? Exchange.fromTickerSuffix(t)
         var pr = PairResult(
           eventID: e.id, eventIndex: ei, ticker: t, exchange: exchange?.mic ?? "", eventDate: e.date,
           eventMinute: e.minute, outcome: .noPrices, detail: "", attributes: e.attributes)
-        guard let s, s.count > 0 else {
+        guard let s, let si, s.count > 0 else {
           pr.detail = "no prices stored for \(t)"
           pairs.append(pr)
           continue
@@ -230,30 +250,38 @@ struct Plan {
             continue
           }
         }
-        pending.append(PendingPair(pair: pairs.count, series: s, marketTicker: mt))
+        pending.append(PendingPair(pair: pairs.count, series: si, marketTicker: mt))
         pairs.append(pr)
       }
     }
     // 2. Grids: one per calendar, spanning every series that uses it.
     func gridKey(_ pd: PendingPair) -> String {
-      p.calendar == .inferredFromMarket ? "market:" + (pd.marketTicker ?? "") : pd.series.exchange.calendarMIC
+      p.calendar == .inferredFromMarket
+        ? "market:" + (pd.marketTicker ?? "") : seriesList[pd.series].exchange.calendarMIC
     }
     var ranges: [String: (CivilDate, CivilDate)] = [:]
     func widen(_ key: String, _ s: PriceSeries) {
       guard let f = s.dates.first, let l = s.dates.last else { return }
       if let r = ranges[key] { ranges[key] = (min(r.0, f), max(r.1, l)) } else { ranges[key] = (f, l) }
     }
+    var keyOfPending: [String] = []
+    keyOfPending.reserveCapacity(pending.count)
+    var widened = Set<String>()
     for pd in pending {
       let key = gridKey(pd)
-      widen(key, pd.series)
-      if let m = pd.marketTicker, let ms = loaded[m] ?? nil { widen(key, ms) }
+      keyOfPending.append(key)
+      let s = seriesList[pd.series]
+      if widened.insert(key + "|" + s.ticker).inserted { widen(key, s) }
+      if let m = pd.marketTicker, widened.insert(key + "|" + m).inserted, let ms = loadedSeries(m) {
+        widen(key, ms)
+      }
     }
     for key in ranges.keys.sorted() {
       guard let r = ranges[key] else { continue }
       let grid: SessionGrid
       if key.hasPrefix("market:") {
         let m = String(key.dropFirst(7))
-        let ms = loaded[m] ?? nil
+        let ms = loadedSeries(m)
         var dates: [CivilDate] = []
         if let ms {
           let px = ms.isReturnSeries ? ms.returns : ms.referencePrice
@@ -278,40 +306,43 @@ struct Plan {
     }
     // 3. Align, place day 0, make tasks.
     var placer = DayZero()
-    var placements: [String: DayZeroPlacement] = [:]
-    for pd in pending {
-      let key = gridKey(pd)
+    var placements: [PlacementKey: DayZeroPlacement] = [:]
+    var alignedOf: [Int: Int] = [:]  // grid * seriesCount + series → index in `securities`
+    var marketOf: [String: Int] = [:]
+    for (pi, pd) in pending.enumerated() {
+      let key = keyOfPending[pi]
       guard let gi = gridIndex[key] else { continue }
       let grid = grids[gi]
-      let sKey = key + "|" + pd.series.ticker
+      let series = seriesList[pd.series]
+      let sKey = gi * seriesList.count + pd.series
       let si: Int
-      if let i = securityIndex[sKey] {
+      if let i = alignedOf[sKey] {
         si = i
       } else {
         si = securities.count
-        securities.append(AlignedReturns(series: pd.series, grid: grid, kind: p.returnKind))
-        securityIndex[sKey] = si
+        securities.append(AlignedReturns(series: series, grid: grid, kind: p.returnKind))
+        alignedOf[sKey] = si
       }
       var mi: Int? = nil
-      if p.model.usesMarket, let m = pd.marketTicker, let ms = loaded[m] ?? nil {
+      if p.model.usesMarket, let m = pd.marketTicker {
         let mKey = key + "|" + m
-        if let i = marketIndex[mKey] {
+        if let i = marketOf[mKey] {
           mi = i
-        } else {
+        } else if let ms = loadedSeries(m) {
           mi = markets.count
-          marketIndex[mKey] = markets.count
+          marketOf[mKey] = markets.count
           markets.append(AlignedReturns(series: ms, grid: grid, kind: p.returnKind))
         }
       }
       var pr = pairs[pd.pair]
       let e = events[pr.eventIndex]
-      let pKey = "\(pr.eventIndex)|\(key)|\(pd.series.exchange.mic)"
+      let pKey = PlacementKey(event: pr.eventIndex, grid: gi, exchange: series.exchange.mic)
       let placement: DayZeroPlacement
       if let known = placements[pKey] {
         placement = known
       } else {
         placement = placer.place(
-          date: e.date, minute: e.minute, zone: e.timeZone, exchange: pd.series.exchange,
+          date: e.date, minute: e.minute, zone: e.timeZone, exchange: series.exchange,
           calendar: grid.calendar,
           policy: p.nonTrading)
         placements[pKey] = placement

@@ -56,17 +56,10 @@ enum PairComputer {
     // Estimation residuals on the grid.
     let lo = max(e0, 0)
     let hi = min(e1, grid.dates.count - 1)
-    var residuals: [Double] = []
-    if p.keepEstimationResiduals && lo <= hi {
-      residuals = [Double](repeating: .nan, count: hi - lo + 1)
-      withUnsafeTemporaryAllocation(of: Double.self, capacity: max(k, 1)) { x in
-        for g in lo...hi {
-          let r = y[g]
-          if r.isNaN { continue }
-          residuals[g - lo] = r - expected(g, x)
-        }
-      }
-    }
+    let residuals =
+      p.keepEstimationResiduals && lo <= hi
+      ? estimationResiduals(
+        model: p.model, alpha: fit.alpha, betas: fit.betas, y: y, m: m, f: f, range: lo...hi) : []
     pr.estimation = EstimationStats(
       l1: fit.n, alpha: fit.alpha, betas: fit.betas, coefficientNames: fit.names, sigma: sigma,
       degreesOfFreedom: fit.df, marketMean: k == 1 && p.model.usesMarket ? fit.xMean[0] : .nan,
@@ -163,6 +156,32 @@ enum PairComputer {
     }
   }
 
+  /// AR over the estimation sessions `range` (NaN where a return or regressor is missing).
+  static func estimationResiduals(
+    model: ExpectedReturnModel, alpha: Double, betas: [Double], y: AlignedReturns, m: AlignedReturns,
+    f: [AlignedReturns], range: ClosedRange<Int>
+  ) -> [Double] {
+    var out = [Double](repeating: .nan, count: range.count)
+    let beta = betas.first ?? .nan
+    for g in range {
+      let r = y[g]
+      if r.isNaN { continue }
+      let e: Double
+      switch model {
+      case .meanAdjusted: e = alpha
+      case .marketAdjusted: e = m[g]
+      case .marketModel, .scholesWilliams, .dimson: e = alpha + beta * m[g]
+      case .famaFrench3, .carhart4, .famaFrench5:
+        let k = f.count - 1
+        var v = f[k][g] + alpha
+        for j in 0..<k { v += betas[j] * f[j][g] }
+        e = v
+      }
+      out[g - range.lowerBound] = r - e
+    }
+    return out
+  }
+
   static func note(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "; " + b }
 
   static func g0date(_ grid: SessionGrid, _ g: Int) -> CivilDate {
@@ -224,21 +243,47 @@ enum PairComputer {
         cInverse: [], estimated: false)
 
     case .marketModel:
+      // Closed form, two passes over the grid, no buffers.
+      var n = 0
+      var sy = 0.0
+      var sx = 0.0
       for g in range {
         let v = y[g]
         let x = m[g]
         if v.isFinite && x.isFinite {
-          scratch.y.append(v)
-          scratch.x.append(x)
+          n += 1
+          sy += v
+          sx += x
         }
       }
-      let n = scratch.y.count
       guard n >= 3 else { return ModelFit.short(n) }
-      guard let r = olsFit(&scratch, n: n, k: 1) else { return nil }
+      let ym = sy / Double(n)
+      let xm = sx / Double(n)
+      var sxx = 0.0
+      var sxy = 0.0
+      for g in range {
+        let v = y[g]
+        let x = m[g]
+        if v.isFinite && x.isFinite {
+          sxx += (x - xm) * (x - xm)
+          sxy += (x - xm) * (v - ym)
+        }
+      }
+      guard sxx > 0 else { return nil }
+      let beta = sxy / sxx
+      let alpha = ym - beta * xm
+      var ssr = 0.0
+      for g in range {
+        let v = y[g]
+        let x = m[g]
+        if v.isFinite && x.isFinite {
+          let e = v - alpha - beta * x
+          ssr += e * e
+        }
+      }
       return ModelFit(
-        n: n, alpha: r.alpha, betas: r.b, names: ["market"], s2: r.ssr / Double(n - 2), df: n - 2,
-        xMean: r.xMean,
-        cInverse: r.cInverse, estimated: true)
+        n: n, alpha: alpha, betas: [beta], names: ModelFit.marketNames, s2: ssr / Double(n - 2), df: n - 2,
+        xMean: [xm], cInverse: [1 / sxx], estimated: true)
 
     case .famaFrench3, .carhart4, .famaFrench5:
       let k = f.count - 1
@@ -352,6 +397,8 @@ enum PairComputer {
 }
 
 extension ModelFit {
+  static let marketNames = ["market"]
+
   /// A fit that only reports its (too small) number of observations.
   static func short(_ n: Int) -> ModelFit {
     ModelFit(
