@@ -141,6 +141,8 @@ struct PairTask: Sendable {
 /// Read-only data the workers share.
 struct StudyContext: Sendable {
   var parameters: StudyParameters
+  /// `parameters.eventSpan`, computed once.
+  var span: (start: Int, end: Int)
   var grids: [SessionGrid]
   var securities: [AlignedReturns]
   var markets: [AlignedReturns]
@@ -189,7 +191,8 @@ struct Plan {
 
   func context() -> StudyContext {
     StudyContext(
-      parameters: parameters, grids: grids, securities: securities, markets: markets, factors: factors)
+      parameters: parameters, span: parameters.eventSpan, grids: grids, securities: securities,
+      markets: markets, factors: factors)
   }
 
   mutating func prepare(events: [StudyEvent], prices: some PriceSource) throws(EventStudyError)

@@ -6,6 +6,7 @@ enum PairComputer {
   static func compute(_ pr: inout PairResult, task: PairTask, context c: StudyContext, scratch: inout Scratch)
   {
     let p = c.parameters
+    let span = c.span
     let grid = c.grids[task.grid]
     let y = c.securities[task.security]
     let m = task.market.map { c.markets[$0] } ?? .empty
@@ -14,7 +15,13 @@ enum PairComputer {
     let e0 = g0 + p.estimation.start
     let e1 = g0 + p.estimation.end
     var gaps = 0
-    for g in e0...e1 where y.reason(g) == .gap { gaps += 1 }
+    let gapLo = max(e0, y.offset)
+    let gapHi = min(e1, y.offset + y.reasons.count - 1)
+    if gapLo <= gapHi {
+      for i in (gapLo - y.offset)...(gapHi - y.offset) where y.reasons[i] == MissingReason.gap.rawValue {
+        gaps += 1
+      }
+    }
     pr.gapReturnsExcluded = gaps
 
     guard let fit = estimate(model: p.model, y: y, m: m, f: f, range: e0...e1, scratch: &scratch) else {
@@ -67,7 +74,6 @@ enum PairComputer {
       dates: lo <= hi ? grid.dates[lo...hi] : grid.dates[0..<0], residuals: residuals)
 
     // Event days.
-    let span = p.eventSpan
     let days = span.end - span.start + 1
     var daily: [DailyAbnormalReturn] = []
     daily.reserveCapacity(days)
@@ -243,47 +249,60 @@ enum PairComputer {
         cInverse: [], estimated: false)
 
     case .marketModel:
-      // Closed form, two passes over the grid, no buffers.
-      var n = 0
-      var sy = 0.0
-      var sx = 0.0
-      for g in range {
-        let v = y[g]
-        let x = m[g]
-        if v.isFinite && x.isFinite {
-          n += 1
-          sy += v
-          sx += x
+      // Closed form, three passes over contiguous memory, no buffers.
+      let lo = max(range.lowerBound, y.offset, m.offset)
+      let hi = min(range.upperBound, y.offset + y.values.count - 1, m.offset + m.values.count - 1)
+      guard lo <= hi else { return ModelFit.short(0) }
+      let fit: (n: Int, alpha: Double, beta: Double, ssr: Double, xm: Double, sxx: Double) =
+        y.values.withUnsafeBufferPointer { yb in
+          m.values.withUnsafeBufferPointer { mb in
+            let yb = UnsafeBufferPointer(rebasing: yb[(lo - y.offset)...(hi - y.offset)])
+            let mb = UnsafeBufferPointer(rebasing: mb[(lo - m.offset)...(hi - m.offset)])
+            var n = 0
+            var sy = 0.0
+            var sx = 0.0
+            for i in 0..<yb.count {
+              let v = yb[i]
+              let x = mb[i]
+              if v.isFinite && x.isFinite {
+                n += 1
+                sy += v
+                sx += x
+              }
+            }
+            guard n > 0 else { return (0, .nan, .nan, .nan, .nan, 0) }
+            let ym = sy / Double(n)
+            let xm = sx / Double(n)
+            var sxx = 0.0
+            var sxy = 0.0
+            for i in 0..<yb.count {
+              let v = yb[i]
+              let x = mb[i]
+              if v.isFinite && x.isFinite {
+                sxx += (x - xm) * (x - xm)
+                sxy += (x - xm) * (v - ym)
+              }
+            }
+            let beta = sxy / sxx
+            let alpha = ym - beta * xm
+            var ssr = 0.0
+            for i in 0..<yb.count {
+              let v = yb[i]
+              let x = mb[i]
+              if v.isFinite && x.isFinite {
+                let e = v - alpha - beta * x
+                ssr += e * e
+              }
+            }
+            return (n, alpha, beta, ssr, xm, sxx)
+          }
         }
-      }
-      guard n >= 3 else { return ModelFit.short(n) }
-      let ym = sy / Double(n)
-      let xm = sx / Double(n)
-      var sxx = 0.0
-      var sxy = 0.0
-      for g in range {
-        let v = y[g]
-        let x = m[g]
-        if v.isFinite && x.isFinite {
-          sxx += (x - xm) * (x - xm)
-          sxy += (x - xm) * (v - ym)
-        }
-      }
-      guard sxx > 0 else { return nil }
-      let beta = sxy / sxx
-      let alpha = ym - beta * xm
-      var ssr = 0.0
-      for g in range {
-        let v = y[g]
-        let x = m[g]
-        if v.isFinite && x.isFinite {
-          let e = v - alpha - beta * x
-          ssr += e * e
-        }
-      }
+      guard fit.n >= 3 else { return ModelFit.short(fit.n) }
+      guard fit.sxx > 0 else { return nil }
       return ModelFit(
-        n: n, alpha: alpha, betas: [beta], names: ModelFit.marketNames, s2: ssr / Double(n - 2), df: n - 2,
-        xMean: [xm], cInverse: [1 / sxx], estimated: true)
+        n: fit.n, alpha: fit.alpha, betas: [fit.beta], names: ModelFit.marketNames,
+        s2: fit.ssr / Double(fit.n - 2),
+        df: fit.n - 2, xMean: [fit.xm], cInverse: [1 / fit.sxx], estimated: true)
 
     case .famaFrench3, .carhart4, .famaFrench5:
       let k = f.count - 1
