@@ -8,7 +8,8 @@ struct DateSet {
   /// Inserts `day`; returns `false` when it was already there.
   mutating func insert(_ day: Int32) -> Bool {
     if words.isEmpty {
-      base = day - 64 * 8
+      let aligned = Int(day) - ((Int(day) % 64) + 64) % 64
+      base = Int32(aligned - 64 * 8)
       words = [UInt64](repeating: 0, count: 64)
     }
     var off = Int(day - base)
@@ -159,6 +160,11 @@ final class Loader {
     if dialect.layout != .wide, let ex = dialect.fileExchange {
       if dialect.layout == .single || ex.tickerSuffix.isEmpty { return (t, ex) }
       return (t + ex.tickerSuffix, ex)
+    }
+    // Mainland China codes: six digits, 6xxxxx/9xxxxx Shanghai, 0/2/3xxxxx Shenzhen.
+    let u = Array(t.utf8)
+    if u.count == 6, u.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+      return (t, u[0] == 54 || u[0] == 57 || t == "000300" ? .xshg : .xshe)
     }
     return (t, .xnys)
   }

@@ -178,15 +178,23 @@ enum Sniffer {
       let line = recs.first?.line ?? 1
       throw .noDateColumn(file: file, line: line, header: recs.first.map { $0.fields.map(text) } ?? [])
     }
+    // Walk back over rows that hold a date (bad data rows such as `null` rows) to the header.
     var headerIndex: Int? = nil
-    if firstData > 0 {
-      var k = firstData - 1
-      while k >= 0 && recs[k].fields.count != width { k -= 1 }
-      if k >= 0 {
+    var tableStart = firstData
+    var k = firstData - 1
+    while k >= 0 {
+      let r = recs[k]
+      let dated = r.fields.contains(where: looksLikeDate)
+      if dated && r.fields.count >= width - 1 {
+        tableStart = k
+      } else if !dated && r.fields.count == width {
         headerIndex = k
-      } else if recs[firstData - 1].fields.count > 1 {
-        headerIndex = firstData - 1
+        break
+      } else if !dated && r.fields.count > 1 && k == tableStart - 1 {
+        headerIndex = k
+        break
       }
+      k -= 1
     }
     if let h = headerIndex {
       d.headerLine = recs[h].line
@@ -195,8 +203,8 @@ enum Sniffer {
       d.preambleLines = recs[h].line - 1
     } else {
       d.headerLine = nil
-      d.tableLine = recs[firstData].line
-      d.preambleLines = recs[firstData].line - 1
+      d.tableLine = recs[tableStart].line
+      d.preambleLines = recs[tableStart].line - 1
       d.header = (1...width).map { "column\($0)" }
     }
     while d.header.count < width { d.header.append("column\(d.header.count + 1)") }
@@ -229,18 +237,20 @@ enum Sniffer {
     if roles[.date] == nil {
       let col = (0..<width).first { c in
         let s = samples(c)
-        return !s.isEmpty && s.allSatisfy { looksLikeDate($0) || trimmed($0).isEmpty }
-          && s.contains { !trimmed($0).isEmpty }
+        let dated = s.filter(looksLikeDate).count
+        return dated > 0 && dated * 5 >= s.filter { !trimmed($0).isEmpty }.count * 4
       }
       guard let col else { throw .noDateColumn(file: file, line: d.tableLine, header: d.header) }
       roles[.date] = col
     }
     let dateCol = roles[.date] ?? 0
     let numericCols = (0..<width).filter { c in
-      c != dateCol && samples(c).contains(where: looksLikeNumber)
-        && samples(c).allSatisfy {
-          looksLikeNumber($0) || FieldParsers.Number.isMissingOrEmpty($0) || isCRSPCode($0)
-        }
+      let s = samples(c)
+      let numbers = s.filter(looksLikeNumber).count
+      let other = s.filter {
+        !looksLikeNumber($0) && !FieldParsers.Number.isMissingOrEmpty($0) && !isCRSPCode($0)
+      }
+      return c != dateCol && numbers > 0 && other.count * 10 <= s.count
     }
     if d.headerLine == nil && options.columns.count <= 1 {
       // Headerless: a text column is the ticker; numbers by count.
