@@ -203,7 +203,8 @@ final class Loader {
       for _ in 0..<perRow {
         reject(
           line, nil,
-          "line longer than \(r.maxRecordBytes) bytes (\(r.recordBytes) read); expected one row of prices")
+          "line longer than \(r.maxRecordBytes >> 20) MiB; expected one row of prices (a binary or corrupt line?)"
+        )
       }
       return true
     }
@@ -475,16 +476,7 @@ final class Loader {
   /// Feeds a chunk; a fatal problem is kept in `failure` (checked by the caller).
   func feed(_ bytes: UnsafeRawBufferPointer) {
     guard failure == nil else { return }
-    do {
-      try reader.feed(bytes)
-    } catch {
-      switch error {
-      case .unterminatedQuote(let l, let c), .fieldTooLong(let l, let c, _):
-        failure = .unterminatedQuote(file: file, line: l, column: c)
-      case .recordTooLong(let l):
-        failure = .lineTooLong(file: file, line: l, bytes: reader.maxRecordBytes * 64)
-      }
-    }
+    reader.feed(bytes)
   }
 
   func finish(sha256: String, byteCount: Int) throws(PriceIngestError) -> IngestedFile {

@@ -15,6 +15,12 @@ enum Sniffer {
 
   /// Splits the sample into records with libcsv.
   static func records(_ sample: [UInt8], delimiter: UInt8, crEndsLines: Bool, complete: Bool) -> [Record] {
+    scan(sample, delimiter: delimiter, crEndsLines: crEndsLines, complete: complete).records
+  }
+
+  static func scan(_ sample: [UInt8], delimiter: UInt8, crEndsLines: Bool, complete: Bool)
+    -> (records: [Record], openQuote: (line: Int, field: Int)?)
+  {
     let reader = CSVReader(delimiter: delimiter, crEndsLines: crEndsLines)
     var out: [Record] = []
     reader.onRecord = { r in
@@ -22,12 +28,16 @@ enum Sniffer {
       out.append(Record(line: r.recordLine, fields: (0..<r.fieldCount).map { r.fieldBytes($0) }))
       return out.count < sampleRecords
     }
-    sample.withUnsafeBytes { b in try? reader.feed(b) }
+    sample.withUnsafeBytes { b in reader.feed(b) }
+    var open: (line: Int, field: Int)? = nil
+    if reader.insideQuotedField && !reader.stopped && (complete || reader.pendingFieldBytes > 64 * 1024) {
+      open = (reader.recordLine, reader.fieldCount + 1)
+    }
     if complete && !reader.stopped {
       try? reader.finish()
     }
     // Drop blank records (a single empty field).
-    return out.filter { !($0.fields.count == 1 && trimmed($0.fields[0]).isEmpty) }
+    return (out.filter { !($0.fields.count == 1 && trimmed($0.fields[0]).isEmpty) }, open)
   }
 
   static func trimmed(_ f: [UInt8]) -> ArraySlice<UInt8> {
@@ -152,7 +162,7 @@ enum Sniffer {
       var widths: [Int: Int] = [:]
       for r in recs where r.fields.count > 1 { widths[r.fields.count, default: 0] += 1 }
       guard
-        let (width, _) = widths.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) })
+        let (width, _) = widths.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })
       else {
         if options.delimiter != nil { best = (0, c, recs, 1) }
         continue
@@ -174,7 +184,14 @@ enum Sniffer {
     d.fieldCount = width
 
     // Header: the row right before the first data row (skipping notes above it).
-    guard let firstData = recs.firstIndex(where: { $0.fields.count >= width && isDataRow($0) }) else {
+    let dataRow =
+      recs.firstIndex(where: { $0.fields.count >= width && isDataRow($0) })
+      ?? recs.firstIndex(where: { $0.fields.count == width && $0.fields.contains(where: looksLikeDate) })
+    guard let firstData = dataRow else {
+      if let q = scan(sample, delimiter: chosen.delimiter, crEndsLines: crOnly, complete: complete).openQuote
+      {
+        throw .unterminatedQuote(file: file, line: q.line, column: q.field)
+      }
       let line = recs.first?.line ?? 1
       throw .noDateColumn(file: file, line: line, header: recs.first.map { $0.fields.map(text) } ?? [])
     }
