@@ -65,7 +65,9 @@ public struct Exchange: Hashable, Sendable, CustomStringConvertible {
     calendarMIC: "XFRA", currency: "EUR")
 
   /// Every exchange MarketImpact knows.
-  public static let all: [Exchange] = [.xnys, .xnas, .arcx, .xshg, .xshe, .xasx, .xhkg, .xlon, .xtks, .xtse, .xfra]
+  public static let all: [Exchange] = [
+    .xnys, .xnas, .arcx, .xshg, .xshe, .xasx, .xhkg, .xlon, .xtks, .xtse, .xfra,
+  ]
 
   /// Looks an exchange up by MIC or by a common name (`NYSE`, `SSE`, `ASX`, `HKEX`, `LSE`, `TSE`), case-insensitive.
   public static func named(_ name: String) -> Exchange? {

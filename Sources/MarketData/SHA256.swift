@@ -64,7 +64,9 @@ public struct SHA256Digest: Sendable {
     var out: [UInt8] = []
     out.reserveCapacity(64)
     for word in h {
-      for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xf)]) }
+      for shift in stride(from: 28, through: 0, by: -4) {
+        out.append(digits[Int((word >> UInt32(shift)) & 0xf)])
+      }
     }
     return String(decoding: out, as: UTF8.self)
   }
@@ -73,7 +75,8 @@ public struct SHA256Digest: Sendable {
     var w = [UInt32](repeating: 0, count: 64)
     for t in 0..<16 {
       let j = offset + t * 4
-      w[t] = UInt32(data[j]) << 24 | UInt32(data[j + 1]) << 16 | UInt32(data[j + 2]) << 8 | UInt32(data[j + 3])
+      w[t] =
+        UInt32(data[j]) << 24 | UInt32(data[j + 1]) << 16 | UInt32(data[j + 2]) << 8 | UInt32(data[j + 3])
     }
     for t in 16..<64 {
       let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)

@@ -7,7 +7,8 @@ struct CalendarCommand: ParsableCommand {
     commandName: "calendar",
     abstract: "List the trading sessions of an exchange between two dates, one ISO date per line.")
 
-  @Argument(help: "Exchange MIC or common name (XNYS, XSHG, XASX, XHKG, XLON, XTKS, XTSE, XFRA, NYSE, SSE, ASX…).")
+  @Argument(
+    help: "Exchange MIC or common name (XNYS, XSHG, XASX, XHKG, XLON, XTKS, XTSE, XFRA, NYSE, SSE, ASX…).")
   var exchange: String
 
   @Option(name: .customLong("from"), help: "First day (YYYY-MM-DD).")
