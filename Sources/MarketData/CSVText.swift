@@ -39,7 +39,9 @@ public enum CSVText {
         if c == "\"" {
           if let n = chars.next() {
             if n == "\"" { field.append("\"") } else { inQuotes = false; pending = n }
-          } else { inQuotes = false }
+          } else {
+            inQuotes = false
+          }
         } else {
           if c == "\n" || c == "\r\n" { line += 1 }
           field.append(c)
@@ -98,7 +100,8 @@ public enum MarketDataError: Error, Equatable, CustomStringConvertible {
   /// A one-line message naming the file, line and what was expected.
   public var description: String {
     switch self {
-    case .unterminatedQuote(let f, let l): return "\(f):\(l): quoted field is never closed (expected a closing \")"
+    case .unterminatedQuote(let f, let l):
+      return "\(f):\(l): quoted field is never closed (expected a closing \")"
     case .missingColumn(let f, let c, let e): return "\(f):1: no \(c) column in the header (expected \(e))"
     case .invalidValue(let f, let l, let c, let v, let e):
       return "\(f):\(l): column \(c): cannot read \"\(v)\" (expected \(e))"

@@ -19,7 +19,8 @@ public enum EventFile {
       return nil
     }
     guard let dateIx = find(dateColumns) else {
-      throw MarketDataError.missingColumn(file: file, column: "date", expected: dateColumns.joined(separator: " or "))
+      throw MarketDataError.missingColumn(
+        file: file, column: "date", expected: dateColumns.joined(separator: " or "))
     }
     guard let tickerIx = find(tickerColumns) else {
       throw MarketDataError.missingColumn(
@@ -50,7 +51,8 @@ public enum EventFile {
       if !rawTime.isEmpty {
         guard let m = parseClock(rawTime) else {
           throw MarketDataError.invalidValue(
-            file: file, line: record.line, column: names[timeIx ?? 0], value: rawTime, expected: "HH:MM (24-hour)")
+            file: file, line: record.line, column: names[timeIx ?? 0], value: rawTime,
+            expected: "HH:MM (24-hour)")
         }
         minute = m
       }
@@ -63,7 +65,8 @@ public enum EventFile {
       let id = field(idIx)
       events.append(
         StudyEvent(
-          id: id.isEmpty ? "row\(n + 2)" : id, date: date, minute: minute, timeZone: zone.isEmpty ? nil : zone,
+          id: id.isEmpty ? "row\(n + 2)" : id, date: date, minute: minute,
+          timeZone: zone.isEmpty ? nil : zone,
           tickers: tickers, attributes: attributes))
     }
     return events

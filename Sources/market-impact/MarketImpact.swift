@@ -1,9 +1,18 @@
 import ArgumentParser
 
-/// The `market-impact` command line.
+/// The `market-impact` command line: one subcommand per stage, plus `run` for the whole job.
 @main
 struct MarketImpact: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "market-impact",
-    abstract: "Measure how markets react to trade-policy news.")
+    abstract: "Measure how markets react to trade-policy news.",
+    discussion: """
+      Typical use: market-impact run --articles DIR --prices DIR --out DIR
+      Stages on their own: ingest (price CSVs → SQLite store), extract (articles → events CSV),
+      study (events × stored prices → abnormal returns and reports).
+      """,
+    subcommands: [
+      RunCommand.self, IngestCommand.self, PricesCommand.self, ExtractCommand.self, DatesCommand.self,
+      StudyCommand.self, CalendarCommand.self,
+    ])
 }

@@ -1,0 +1,152 @@
+import MarketData
+
+/// Company names and their exchange-suffixed tickers, used to find the companies an article names.
+///
+/// The CSV header is `ticker,exchange,company,aliases,requires_cue`; `aliases` is `;`-separated.
+/// Names are normalised (case, punctuation, trailing `Corp`/`Inc`/`Ltd`/`Co`/`plc`…) before
+/// matching. A row with `requires_cue` true (short or common-word names such as `MP`) is only
+/// matched through a multi-word alias (`MP Materials`) or with a company-context cue nearby
+/// (`shares of`, `NYSE:`, `stock`).
+public struct TickerAliasTable: Sendable {
+  /// One company.
+  public struct Entry: Sendable, Equatable {
+    /// Exchange-suffixed ticker (`MP`, `600111.SS`).
+    public var ticker: String
+    /// Exchange MIC or name as given.
+    public var exchange: String
+    /// The company's name.
+    public var company: String
+    /// Name variants as given.
+    public var aliases: [String]
+    /// Whether single-word mentions need a context cue.
+    public var requiresCue: Bool
+
+    /// Creates an entry.
+    public init(ticker: String, exchange: String, company: String, aliases: [String], requiresCue: Bool) {
+      self.ticker = ticker
+      self.exchange = exchange
+      self.company = company
+      self.aliases = aliases
+      self.requiresCue = requiresCue
+    }
+  }
+
+  /// The companies, in table order (later tables override earlier rows with the same ticker).
+  public private(set) var entries: [Entry]
+  /// Normalised alias token sequence (space-joined) → entry index.
+  var index: [String: Int] = [:]
+  /// Longest alias in tokens.
+  var maxTokens = 0
+  /// Upper-case ticker text → entry index, for direct mentions such as `(NYSE: MP)` or `LYC.AX`.
+  var tickerIndex: [String: Int] = [:]
+
+  /// An empty table.
+  public init() { entries = [] }
+
+  /// Creates a table from entries.
+  public init(entries: [Entry]) {
+    self.entries = entries
+    rebuild()
+  }
+
+  /// Parses the alias CSV (`ticker,exchange,company,aliases,requires_cue`).
+  public static func parse(_ csv: String, file: String) throws(ExtractionError) -> TickerAliasTable {
+    let records: [CSVText.Record]
+    do {
+      records = try CSVText.parse(csv, file: file)
+    } catch {
+      throw .invalidAliasTable(file: file, line: 1, message: "\(error)")
+    }
+    guard let header = records.first else {
+      throw .invalidAliasTable(
+        file: file, line: 1,
+        message: "empty table (expected header ticker,exchange,company,aliases,requires_cue)")
+    }
+    let names = header.fields.map { $0.trimmingSpaces().lowercased() }
+    guard let tIx = names.firstIndex(of: "ticker") else {
+      throw .invalidAliasTable(
+        file: file, line: header.line,
+        message: "no ticker column in the header (expected ticker,exchange,company,aliases,requires_cue)")
+    }
+    let eIx = names.firstIndex(of: "exchange")
+    let cIx = names.firstIndex(of: "company") ?? names.firstIndex(of: "name")
+    let aIx = names.firstIndex(of: "aliases") ?? names.firstIndex(of: "alias")
+    let rIx = names.firstIndex(of: "requires_cue")
+    var entries: [Entry] = []
+    for r in records.dropFirst() {
+      func f(_ i: Int?) -> String {
+        guard let i, i < r.fields.count else { return "" }
+        return r.fields[i].trimmingSpaces()
+      }
+      let ticker = f(tIx)
+      if ticker.isEmpty {
+        throw .invalidAliasTable(
+          file: file, line: r.line, message: "empty ticker (expected e.g. MP or 600111.SS)")
+      }
+      let aliases = f(aIx).split(separator: ";").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+      let cue = f(rIx).lowercased()
+      guard ["", "true", "false", "1", "0", "yes", "no"].contains(cue) else {
+        throw .invalidAliasTable(
+          file: file, line: r.line, message: "requires_cue is \"\(cue)\" (expected true or false)")
+      }
+      entries.append(
+        Entry(
+          ticker: ticker, exchange: f(eIx), company: f(cIx).isEmpty ? ticker : f(cIx), aliases: aliases,
+          requiresCue: cue == "true" || cue == "1" || cue == "yes"))
+    }
+    return TickerAliasTable(entries: entries)
+  }
+
+  /// This table with `other`'s rows added; rows of `other` replace rows with the same ticker.
+  public func merging(_ other: TickerAliasTable) -> TickerAliasTable {
+    let replaced = Set(other.entries.map { $0.ticker.uppercased() })
+    return TickerAliasTable(
+      entries: entries.filter { !replaced.contains($0.ticker.uppercased()) } + other.entries)
+  }
+
+  static let corporateSuffixes: Set<String> = [
+    "corp", "corporation", "inc", "incorporated", "ltd", "limited", "co", "company", "plc", "sa", "ag", "nv",
+    "se", "llc", "lp", "spa", "bhd", "tbk", "asa", "ab", "oyj", "kk",
+  ]
+
+  /// Lower-case alphanumeric tokens of a name, trailing corporate suffixes dropped.
+  static func normalisedTokens(_ name: String) -> [String] {
+    var tokens: [String] = []
+    var cur = ""
+    for s in name.unicodeScalars {
+      if s.properties.isAlphabetic || ("0"..."9").contains(s) {
+        cur.unicodeScalars.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars)
+      } else if s == "&" {
+        if !cur.isEmpty { tokens.append(cur); cur = "" }
+        tokens.append("and")
+      } else if s == "'" || s == "\u{2019}" {
+        continue
+      } else if !cur.isEmpty {
+        tokens.append(cur)
+        cur = ""
+      }
+    }
+    if !cur.isEmpty { tokens.append(cur) }
+    while tokens.count > 1, let last = tokens.last, corporateSuffixes.contains(last) { tokens.removeLast() }
+    return tokens
+  }
+
+  mutating func rebuild() {
+    index = [:]
+    tickerIndex = [:]
+    maxTokens = 0
+    for (i, e) in entries.enumerated() {
+      for name in [e.company] + e.aliases {
+        let toks = TickerAliasTable.normalisedTokens(name)
+        guard !toks.isEmpty else { continue }
+        let key = toks.joined(separator: " ")
+        if index[key] == nil { index[key] = i }
+        maxTokens = max(maxTokens, toks.count)
+      }
+      tickerIndex[e.ticker.uppercased()] = i
+    }
+  }
+
+  /// Number of companies.
+  public var count: Int { entries.count }
+}

@@ -1,0 +1,134 @@
+import MarketData
+import PriceIngest
+import PriceStore
+
+/// The ingest options exactly as the user typed them; `options()` checks and converts them.
+public struct IngestSettings: Sendable, Equatable {
+  /// Ticker for every row (overrides the column or file name).
+  public var ticker: String?
+  /// Exchange MIC or name.
+  public var exchange: String?
+  /// Date format, e.g. `YYYY-MM-DD`, `MM/DD/YYYY`, `DD.MM.YYYY`, `YYYYMMDD`.
+  public var dateFormat: String?
+  /// Field delimiter: one character, or `tab`, `comma`, `semicolon`, `pipe`.
+  public var delimiter: String?
+  /// Decimal mark: `.` or `,`.
+  public var decimal: String?
+  /// Column roles, `role=header` each (`close=Schluss`).
+  public var columns: [String] = []
+  /// Treat the values as returns instead of prices.
+  public var returns: Bool = false
+
+  /// Nothing overridden.
+  public init() {}
+
+  /// The loader's options, or an error naming the bad flag.
+  public func options() throws(PipelineError) -> IngestOptions {
+    var o = IngestOptions()
+    o.ticker = ticker
+    if let exchange {
+      guard let e = Exchange.named(exchange) else {
+        throw .invalidArgument(
+          "--exchange \"\(exchange)\" is not a known exchange (expected a MIC such as XNYS, XSHG, XASX)")
+      }
+      o.exchange = e
+    }
+    o.dateFormat = dateFormat
+    if let delimiter {
+      let named: [String: UInt8] = [
+        "tab": 9, "\\t": 9, "comma": 44, "semicolon": 59, "pipe": 124, "space": 32,
+      ]
+      if let b = named[delimiter.lowercased()] {
+        o.delimiter = b
+      } else if delimiter.utf8.count == 1, let b = delimiter.utf8.first {
+        o.delimiter = b
+      } else {
+        throw .invalidArgument(
+          "--delimiter \"\(delimiter)\" is not one character (expected e.g. , ; | or tab)")
+      }
+    }
+    if let decimal {
+      switch decimal {
+      case ".", "point", "dot": o.decimalComma = false
+      case ",", "comma": o.decimalComma = true
+      default: throw .invalidArgument("--decimal \"\(decimal)\" is not a decimal mark (expected . or ,)")
+      }
+    }
+    for c in columns {
+      guard let eq = c.firstIndex(of: "=") else {
+        throw .invalidArgument("--column \"\(c)\" is not role=header (e.g. close=Schluss)")
+      }
+      let role = c[..<eq].trimmingSpaces().lowercased()
+      let roles = ["date", "ticker", "open", "high", "low", "close", "adj_close", "volume", "return"]
+      guard roles.contains(role) else {
+        throw .invalidArgument(
+          "--column \"\(c)\": unknown role \"\(role)\" (expected one of \(roles.joined(separator: ", ")))")
+      }
+      o.columns[role] = c[c.index(after: eq)...].trimmingSpaces()
+    }
+    if returns { o.returns = true }
+    return o
+  }
+}
+
+/// What ingesting one file did.
+public struct IngestFileReport: Sendable {
+  /// The file as loaded (dialect, counts, rejects, findings).
+  public var file: IngestedFile
+  /// What the store did with it (`nil` on a dry run).
+  public var outcome: StoreOutcome?
+}
+
+/// Runs the ingest stage: price CSV files → the SQLite store.
+public enum IngestStage {
+  /// File extensions taken from directories (a file named explicitly is always read).
+  public static let extensions: Set<String> = ["csv", "txt", "tsv", "prn", "dat"]
+
+  /// Loads every file under `paths` and stores it in the store at `database` (unless `dryRun`).
+  /// A file that yields nothing usable is reported through `onError` and skipped; the stage throws
+  /// only when no file at all could be used.
+  public static func run(
+    paths: [String], database: String, settings: IngestSettings, dryRun: Bool,
+    onFile: (IngestFileReport) -> Void, onError: (String) -> Void
+  ) throws(PipelineError) -> [IngestFileReport] {
+    let files = try Inputs.files(paths, extensions: extensions)
+    guard !files.isEmpty else {
+      throw .invalidArgument("no price files found in \(paths.joined(separator: ", "))")
+    }
+    let ingestor = PriceIngestor(options: try settings.options())
+    let store: PriceStore?
+    if dryRun {
+      store = nil
+    } else {
+      do { store = try PriceStore(path: database) } catch { throw .stage(error.description) }
+    }
+    var reports: [IngestFileReport] = []
+    for path in files {
+      let loaded: IngestedFile
+      do { loaded = try ingestor.load(path: path) } catch {
+        onError(error.description)
+        continue
+      }
+      var outcome: StoreOutcome? = nil
+      if let store {
+        do { outcome = try store.store(loaded) } catch {
+          onError(error.description)
+          continue
+        }
+      }
+      let report = IngestFileReport(file: loaded, outcome: outcome)
+      onFile(report)
+      reports.append(report)
+    }
+    if reports.isEmpty { throw .stage("nothing usable was found in \(files.count) file(s)") }
+    return reports
+  }
+
+  /// Opens an existing store for reading (studies, listings, exports).
+  public static func openStore(_ database: String) throws(PipelineError) -> PriceStore {
+    guard Inputs.exists(database) else {
+      throw .unreadable(path: database, reason: "no such price store (run `market-impact ingest` first)")
+    }
+    do { return try PriceStore(path: database, readOnly: true) } catch { throw .stage(error.description) }
+  }
+}

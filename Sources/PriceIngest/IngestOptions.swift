@@ -1,0 +1,34 @@
+import MarketData
+
+/// Overrides for everything the loader would otherwise sniff. `nil` (or empty) means "detect".
+public struct IngestOptions: Sendable {
+  /// The ticker for a single-security file (default: from a ticker column, else the file name).
+  public var ticker: String?
+  /// The exchange of the file's securities (default: from the ticker suffix, else XNYS).
+  public var exchange: Exchange?
+  /// The date pattern, e.g. `YYYY-MM-DD`, `MM/DD/YYYY`, `DD.MM.YYYY`, `YYYYMMDD`, `Mon D, YYYY`.
+  public var dateFormat: String?
+  /// The field delimiter byte (`,`, `;`, tab, `|`).
+  public var delimiter: UInt8?
+  /// `true` when numbers use a decimal comma (`87,669`), `false` for a decimal point.
+  public var decimalComma: Bool?
+  /// Column roles by header name: role → header. Roles: `date`, `ticker`, `open`, `high`, `low`,
+  /// `close`, `adj_close`, `volume`, `return`, `name`.
+  public var columns: [String: String]
+  /// `true` when the values are returns rather than prices.
+  public var returns: Bool?
+  /// Absolute daily return above which a jump is flagged as a possible split (0.75 = 75%).
+  public var jumpThreshold: Double
+
+  /// Options that detect everything.
+  public init() {
+    ticker = nil
+    exchange = nil
+    dateFormat = nil
+    delimiter = nil
+    decimalComma = nil
+    columns = [:]
+    returns = nil
+    jumpThreshold = 0.75
+  }
+}

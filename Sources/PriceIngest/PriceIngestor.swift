@@ -1,0 +1,133 @@
+import MarketData
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Loads a price CSV as it comes: sniffs its dialect, streams it through libcsv in chunks, parses
+/// fields from bytes, and returns the series found with every refused row and data-quality
+/// findings (`IngestedFile`). Rows that cannot be used are rejected with file, line and reason;
+/// an error is thrown only when nothing usable was found.
+public struct PriceIngestor: Sendable {
+  /// The overrides in force.
+  public var options: IngestOptions
+  /// Bytes read per chunk.
+  static let chunkSize = 1 << 20
+
+  /// Creates a loader with the given overrides.
+  public init(options: IngestOptions = IngestOptions()) { self.options = options }
+
+  /// Loads a file from disk (streamed in 1 MiB chunks).
+  public func load(path: String) throws(PriceIngestError) -> IngestedFile {
+    try ingest(path: path) { _ in }
+  }
+
+  /// Loads a file already in memory; `name` is used in messages and for the ticker.
+  public func load(bytes: [UInt8], name: String) throws(PriceIngestError) -> IngestedFile {
+    let sampleCount = min(bytes.count, Sniffer.sampleBytes)
+    let sample = Array(bytes[0..<sampleCount])
+    let dialect = try Sniffer.sniff(
+      sample: sample, complete: sampleCount == bytes.count, file: name, options: options)
+    let loader = Loader(dialect: dialect, file: name, options: options, flushRows: nil, sink: nil)
+    var sha = SHA256Digest()
+    sha.update(bytes)
+    bytes.withUnsafeBytes { b in
+      loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
+    }
+    if let e = loader.failure { throw e }
+    return try loader.finish(sha256: sha.finalizeHex(), byteCount: bytes.count)
+  }
+
+  /// Only sniffs: the dialect the loader would use for `bytes` (the first 256 KiB are enough).
+  public func sniff(bytes: [UInt8], name: String) throws(PriceIngestError) -> IngestDialect {
+    let n = min(bytes.count, Sniffer.sampleBytes)
+    return try Sniffer.sniff(
+      sample: Array(bytes[0..<n]), complete: n == bytes.count, file: name, options: options)
+  }
+
+  /// Streams a file from disk. With `flushRows`, accumulated rows are handed to `sink` as
+  /// series fragments whenever that many rows are held (memory stays bounded whatever the file
+  /// size); the returned file then carries no series, only counts, rejects and findings, and
+  /// its `rowsRead == stored + rejects` invariant holds over the fragments. Without it, all
+  /// series are returned.
+  public func ingest(path: String, flushRows: Int? = nil, sink: @escaping (PriceSeries) throws -> Void)
+    throws(PriceIngestError) -> IngestedFile
+  {
+    let fd = open(path, O_RDONLY)
+    if fd < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
+    defer { close(fd) }
+    var chunk = [UInt8](repeating: 0, count: PriceIngestor.chunkSize)
+    var sha = SHA256Digest()
+    var total = 0
+    // Sample: read until 256 KiB or end of file.
+    var sample: [UInt8] = []
+    var eof = false
+    while sample.count < Sniffer.sampleBytes {
+      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, Sniffer.sampleBytes - sample.count) }
+      if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
+      if n == 0 {
+        eof = true
+        break
+      }
+      sample += chunk[0..<n]
+    }
+    let dialect = try Sniffer.sniff(sample: sample, complete: eof, file: path, options: options)
+    let loader = Loader(dialect: dialect, file: path, options: options, flushRows: flushRows, sink: sink)
+    sha.update(sample)
+    total += sample.count
+    sample.withUnsafeBytes { b in
+      loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
+    }
+    if let e = loader.failure { throw e }
+    while !eof {
+      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
+      if n == 0 { break }
+      total += n
+      if n == chunk.count { sha.update(chunk) } else { sha.update(Array(chunk[0..<n])) }
+      chunk.withUnsafeBytes { b in loader.feed(UnsafeRawBufferPointer(rebasing: b[0..<n])) }
+      if let e = loader.failure { throw e }
+    }
+    return try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
+  }
+
+  /// A readable account of an ingested file for `ingest --dry-run`: dialect, counts, date
+  /// ranges per security, the first rejects and findings by kind.
+  public static func report(_ file: IngestedFile, limit: Int = 10) -> String {
+    var out: [String] = []
+    out.append("file: \(file.path) (\(file.byteCount) bytes, sha256 \(file.sha256.prefix(16))…)")
+    out.append("dialect: \(file.dialect)")
+    out.append(
+      "rows: \(file.rowsRead) read, \(file.rowsStored) usable, \(file.rejects.count) rejected; "
+        + "\(file.series.count) securit\(file.series.count == 1 ? "y" : "ies")")
+    let first = file.series.compactMap { $0.dates.first }.min()
+    let last = file.series.compactMap { $0.dates.last }.max()
+    if let first, let last { out.append("date range: \(first.iso) .. \(last.iso)") }
+    for s in file.series.prefix(limit) {
+      let kind = s.isReturnSeries ? "returns" : "prices"
+      out.append(
+        "  \(s.ticker) [\(s.exchange.mic)] \(s.count) \(kind) \(s.dates.first?.iso ?? "-") .. \(s.dates.last?.iso ?? "-")"
+      )
+    }
+    if file.series.count > limit { out.append("  … \(file.series.count - limit) more") }
+    if !file.rejects.isEmpty {
+      out.append("rejected rows:")
+      for r in file.rejects.prefix(limit) { out.append("  \(r.message)  [\(r.raw)]") }
+      if file.rejects.count > limit { out.append("  … \(file.rejects.count - limit) more") }
+    }
+    if !file.findings.isEmpty {
+      var byKind: [String: Int] = [:]
+      for f in file.findings { byKind[f.kind, default: 0] += 1 }
+      out.append(
+        "findings: "
+          + byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+      for f in file.findings.prefix(limit) {
+        out.append("  \(f.kind) \(f.ticker)\(f.date.map { " " + $0.iso } ?? ""): \(f.detail)")
+      }
+      if file.findings.count > limit { out.append("  … \(file.findings.count - limit) more") }
+    }
+    return out.joined(separator: "\n")
+  }
+}

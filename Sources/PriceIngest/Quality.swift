@@ -1,0 +1,162 @@
+import MarketData
+
+/// Data-quality checks, run on each security's rows (or on each flushed fragment, with the
+/// state that spans fragments kept in the accumulator).
+extension Loader {
+  static let examplesPerKind = 5
+
+  func calendar(_ ex: Exchange) -> TradingCalendar {
+    if let c = calendars[ex.calendarMIC] { return c }
+    let c = TradingCalendar(exchange: ex)
+    calendars[ex.calendarMIC] = c
+    return c
+  }
+
+  func qualityPass(_ acc: Accumulator, _ s: PriceSeries) {
+    let cal = calendar(acc.exchange)
+    let t = acc.ticker
+    let n = s.count
+    guard n > 0 else { return }
+    if acc.first == nil || s.dates[0] < (acc.first ?? s.dates[0]) { acc.first = s.dates[0] }
+    if acc.lastSeen == nil || s.dates[n - 1] > (acc.lastSeen ?? s.dates[n - 1]) {
+      acc.lastSeen = s.dates[n - 1]
+    }
+    let isReturns = s.isReturnSeries
+    for i in 0..<n {
+      let d = s.dates[i]
+      // Prices.
+      if !isReturns {
+        let vals = [s.open[i], s.high[i], s.low[i], s.close[i], s.adjustedClose[i]]
+        if vals.contains(where: { $0 <= 0 }) {
+          acc.nonPositive += 1
+          if acc.nonPositive <= Loader.examplesPerKind {
+            findings.append(
+              QualityFinding(
+                kind: "non_positive_price", ticker: t, date: d,
+                detail: "a price is zero or negative (close \(s.close[i]))"))
+          }
+        }
+        if s.close[i].isNaN && s.adjustedClose[i].isNaN {
+          acc.missingClose += 1
+          if acc.missingClose <= Loader.examplesPerKind {
+            findings.append(
+              QualityFinding(kind: "missing_price", ticker: t, date: d, detail: "row stored without a close"))
+          }
+        }
+      }
+      // Sessions.
+      if cal.covers(d) && !cal.isSession(d) {
+        acc.nonSession += 1
+        if acc.nonSession <= Loader.examplesPerKind {
+          findings.append(
+            QualityFinding(
+              kind: "non_session_date", ticker: t, date: d,
+              detail: "\(d.iso) is not a \(acc.exchange.calendarMIC) session (holiday or weekend row)"))
+        }
+      }
+      if let p = acc.gapPrev, p < d {
+        var missing = 0
+        var day = p.adding(days: 1)
+        while day < d {
+          if cal.isSession(day) { missing += 1 }
+          day = day.adding(days: 1)
+        }
+        if missing > 0 {
+          acc.gapRuns += 1
+          acc.gapSessions += missing
+          if acc.gapRuns <= Loader.examplesPerKind {
+            findings.append(
+              QualityFinding(
+                kind: "calendar_gap", ticker: t, date: p.adding(days: 1),
+                detail:
+                  "\(missing) \(acc.exchange.calendarMIC) session\(missing == 1 ? "" : "s") missing between \(p.iso) and \(d.iso)"
+              ))
+          }
+        }
+      }
+      acc.gapPrev = d
+      // Jumps.
+      let v: Double
+      if isReturns {
+        v = s.returns[i]
+        if v.isFinite && abs(v) > options.jumpThreshold {
+          findings.append(
+            QualityFinding(
+              kind: "possible_split", ticker: t, date: d,
+              detail:
+                "return \(percent(v)) over ±\(percent(options.jumpThreshold).dropFirst()) (split or consolidation?)"
+            ))
+        }
+        continue
+      }
+      v = s.close[i].isNaN ? s.adjustedClose[i] : s.close[i]
+      guard v.isFinite && v > 0 else { continue }
+      if let (pd, pv) = acc.jumpPrev, pd < d {
+        let r = v / pv - 1
+        if abs(r) > options.jumpThreshold {
+          let ratio = "≈\(rounded(r > 0 ? v / pv : pv / v)):1"
+          findings.append(
+            QualityFinding(
+              kind: "possible_split", ticker: t, date: d,
+              detail:
+                "price moves \(percent(r)) from \(pv) on \(pd.iso) to \(v) (over ±\(percent(options.jumpThreshold).dropFirst()); looks like a \(ratio) \(r > 0 ? "consolidation" : "split"))"
+            ))
+        }
+      }
+      acc.jumpPrev = (d, v)
+    }
+  }
+
+  func percent(_ x: Double) -> String {
+    let p = (x * 1000).rounded() / 10
+    return (p > 0 ? "+" : "") + "\(p)%"
+  }
+
+  func rounded(_ x: Double) -> String {
+    let r = (x * 10).rounded() / 10
+    return r == r.rounded() ? String(Int(r)) : String(r)
+  }
+
+  /// Findings that summarize a security once the whole file was read.
+  func finalFindings(_ acc: Accumulator) {
+    let t = acc.ticker
+    if acc.stored > 1 && !acc.ascending {
+      if acc.descending {
+        findings.append(
+          QualityFinding(kind: "newest_first", ticker: t, detail: "rows run newest first; sorted"))
+      } else {
+        findings.append(
+          QualityFinding(kind: "unsorted", ticker: t, detail: "rows are not in date order; sorted"))
+      }
+    }
+    if acc.nullRows > 0 {
+      findings.append(
+        QualityFinding(
+          kind: "null_row", ticker: t, date: acc.firstNull,
+          detail: "\(acc.nullRows) row\(acc.nullRows == 1 ? "" : "s") without any price rejected"))
+    }
+    if acc.nonPositive > Loader.examplesPerKind {
+      findings.append(
+        QualityFinding(
+          kind: "non_positive_price", ticker: t, detail: "\(acc.nonPositive) rows with a price ≤ 0 in all"))
+    }
+    if acc.missingClose > Loader.examplesPerKind {
+      findings.append(
+        QualityFinding(
+          kind: "missing_price", ticker: t, detail: "\(acc.missingClose) rows without a close in all"))
+    }
+    if acc.nonSession > Loader.examplesPerKind {
+      findings.append(
+        QualityFinding(
+          kind: "non_session_date", ticker: t, detail: "\(acc.nonSession) rows on non-session days in all"))
+    }
+    if acc.gapRuns > Loader.examplesPerKind {
+      findings.append(
+        QualityFinding(
+          kind: "calendar_gap", ticker: t,
+          detail:
+            "\(acc.gapSessions) sessions missing in \(acc.gapRuns) gaps in all (\(acc.exchange.calendarMIC) calendar)"
+        ))
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import CSQLite
+import MarketData
+
+/// One stored security with its coverage.
+public struct SecuritySummary: Sendable, Equatable {
+  /// Ticker as stored.
+  public var ticker: String
+  /// The exchange (from its MIC).
+  public var exchange: Exchange
+  /// ISO 4217 currency, when known.
+  public var currency: String?
+  /// Security name, when known.
+  public var name: String?
+  /// First stored date.
+  public var first: CivilDate?
+  /// Last stored date.
+  public var last: CivilDate?
+  /// Stored bars.
+  public var rows: Int
+  /// Sessions of the exchange calendar between `first` and `last` without a bar.
+  public var gaps: Int
+}
+
+extension PriceStore {
+  /// The stored series of a ticker, oldest first (NaN where unknown); `nil` when the store holds
+  /// no such ticker. Return-only securities come back as return series.
+  public func series(for ticker: String) throws -> PriceSeries? {
+    lock.lock()
+    defer { lock.unlock() }
+    let s = try statement(
+      """
+      SELECT s.exchange, b.date, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.ret
+      FROM securities s JOIN bars b ON b.security_id = s.id WHERE s.ticker = ?1 ORDER BY b.date
+      """)
+    bind(s, 1, ticker)
+    defer { sqlite3_reset(s) }
+    var exchange: Exchange? = nil
+    var dates: [CivilDate] = []
+    var cols = [[Double]](repeating: [], count: 7)
+    var anyReturn = false
+    var anyPrice = false
+    while try step(s, "read bars") {
+      if exchange == nil { exchange = columnText(s, 0).flatMap(Exchange.named) ?? .xnys }
+      guard let d = readISO(s, 1) else { continue }
+      dates.append(d)
+      for k in 0..<7 { cols[k].append(columnDouble(s, Int32(k + 2))) }
+      if !cols[6][cols[6].count - 1].isNaN { anyReturn = true }
+      if !cols[3][cols[3].count - 1].isNaN || !cols[4][cols[4].count - 1].isNaN { anyPrice = true }
+    }
+    guard let exchange else { return nil }
+    return PriceSeries(
+      ticker: ticker, exchange: exchange, dates: dates, open: cols[0], high: cols[1], low: cols[2],
+      close: cols[3],
+      adjustedClose: cols[4], volume: cols[5], returns: anyReturn && !anyPrice ? cols[6] : [])
+  }
+
+  /// Every stored ticker, sorted.
+  public func tickers() throws -> [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    let s = try statement("SELECT ticker FROM securities ORDER BY ticker")
+    defer { sqlite3_reset(s) }
+    var out: [String] = []
+    while try step(s, "list securities") { if let t = columnText(s, 0) { out.append(t) } }
+    return out
+  }
+
+  /// Every security with its range, row count and calendar gaps, sorted by ticker.
+  public func securities() throws -> [SecuritySummary] {
+    lock.lock()
+    defer { lock.unlock() }
+    let s = try statement(
+      """
+      SELECT s.id, s.ticker, s.exchange, s.currency, s.name, min(b.date), max(b.date), count(b.date)
+      FROM securities s LEFT JOIN bars b ON b.security_id = s.id GROUP BY s.id ORDER BY s.ticker
+      """)
+    var rows: [(Int64, SecuritySummary)] = []
+    while try step(s, "summarize securities") {
+      let ex = columnText(s, 2).flatMap(Exchange.named) ?? .xnys
+      rows.append(
+        (
+          sqlite3_column_int64(s, 0),
+          SecuritySummary(
+            ticker: columnText(s, 1) ?? "", exchange: ex, currency: columnText(s, 3), name: columnText(s, 4),
+            first: readISO(s, 5), last: readISO(s, 6), rows: Int(sqlite3_column_int64(s, 7)), gaps: 0)
+        ))
+    }
+    sqlite3_reset(s)
+    let dq = try statement("SELECT date FROM bars WHERE security_id = ?1 ORDER BY date")
+    var out: [SecuritySummary] = []
+    for (id, var summary) in rows {
+      if let first = summary.first, let last = summary.last {
+        let cal = TradingCalendar(exchange: summary.exchange)
+        sqlite3_reset(dq)
+        sqlite3_bind_int64(dq, 1, id)
+        var stored = Set<Int32>()
+        while try step(dq, "read dates") { if let d = readISO(dq, 0) { stored.insert(d.dayNumber) } }
+        var missing = 0
+        var d = first
+        while d <= last {
+          if cal.isSession(d) && !stored.contains(d.dayNumber) { missing += 1 }
+          d = d.adding(days: 1)
+        }
+        summary.gaps = missing
+      }
+      out.append(summary)
+    }
+    sqlite3_reset(dq)
+    return out
+  }
+
+  /// The stored series as CSV, oldest first, with the header
+  /// `date,open,high,low,close,adj_close,volume` (plus `return` for return-only securities);
+  /// unknown values are empty. Empty string when the ticker is unknown.
+  public func exportCSV(ticker: String) throws -> String {
+    guard let s = try series(for: ticker) else { return "" }
+    var out = "date,open,high,low,close,adj_close,volume" + (s.isReturnSeries ? ",return" : "") + "\n"
+    out.reserveCapacity(64 * (s.count + 1))
+    for i in 0..<s.count {
+      out += s.dates[i].iso
+      for v in [s.open[i], s.high[i], s.low[i], s.close[i], s.adjustedClose[i], s.volume[i]] {
+        out += ","
+        out += PriceStore.format(v)
+      }
+      if s.isReturnSeries { out += "," + PriceStore.format(s.returns[i]) }
+      out += "\n"
+    }
+    return out
+  }
+
+  /// A number as CSV text: empty for NaN, integral values without a fraction, otherwise the
+  /// shortest text that reads back to the same double.
+  public static func format(_ v: Double) -> String {
+    if v.isNaN { return "" }
+    if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
+    return "\(v)"
+  }
+}
+
+extension PriceStore {
+  /// Runs a read-only SQL query and returns every row as text (NULL as empty), for reports and
+  /// tests; the same queries work in the `sqlite3` shell.
+  public func query(_ sql: String) throws -> [[String]] {
+    lock.lock()
+    defer { lock.unlock() }
+    var st: OpaquePointer? = nil
+    guard sqlite3_prepare_v2(db, sql, -1, &st, nil) == SQLITE_OK, let st else {
+      throw PriceStoreError.sqlite(path: path, operation: String(sql.prefix(60)), message: lastError)
+    }
+    defer { sqlite3_finalize(st) }
+    guard sqlite3_stmt_readonly(st) != 0 || sql.uppercased().hasPrefix("PRAGMA") else {
+      throw PriceStoreError.readOnly(path: path)
+    }
+    var rows: [[String]] = []
+    let n = sqlite3_column_count(st)
+    while try step(st, String(sql.prefix(60))) {
+      rows.append((0..<n).map { columnText(st, $0) ?? "" })
+    }
+    return rows
+  }
+}

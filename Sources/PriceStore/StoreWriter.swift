@@ -1,0 +1,264 @@
+import CSQLite
+import MarketData
+
+/// What storing one file did.
+public struct StoreOutcome: Sendable, Equatable {
+  /// `true` when a file with the same SHA-256 was already ingested: nothing was written.
+  public var unchanged: Bool
+  /// Bars for dates the store did not hold.
+  public var rowsInserted: Int
+  /// Bars for dates the store already held (overlap), now replaced by the file's values.
+  public var rowsReplaced: Int
+  /// Replaced bars whose values differ from what was stored.
+  public var rowsChanged: Int
+  /// Rejected rows recorded in `rejects`.
+  public var rejectsStored: Int
+  /// Findings recorded in `findings`.
+  public var findingsStored: Int
+  /// Securities the file touched.
+  public var securities: Int
+  /// The `ingest_log` id of this file (of the earlier identical file when unchanged).
+  public var ingestID: Int
+
+  /// Creates an outcome.
+  public init(
+    unchanged: Bool = false, rowsInserted: Int = 0, rowsReplaced: Int = 0, rowsChanged: Int = 0,
+    rejectsStored: Int = 0, findingsStored: Int = 0, securities: Int = 0, ingestID: Int = 0
+  ) {
+    self.unchanged = unchanged
+    self.rowsInserted = rowsInserted
+    self.rowsReplaced = rowsReplaced
+    self.rowsChanged = rowsChanged
+    self.rejectsStored = rejectsStored
+    self.findingsStored = findingsStored
+    self.securities = securities
+    self.ingestID = ingestID
+  }
+}
+
+/// Errors of the store, naming the database file and the operation.
+public enum PriceStoreError: Error, Equatable, CustomStringConvertible {
+  /// The database cannot be opened or created.
+  case cannotOpen(path: String, reason: String)
+  /// SQLite refused an operation.
+  case sqlite(path: String, operation: String, message: String)
+  /// A write was attempted on a store opened read-only.
+  case readOnly(path: String)
+  /// The file to store failed while it was being read (streaming ingest).
+  case source(path: String, message: String)
+
+  /// A one-line message.
+  public var description: String {
+    switch self {
+    case .cannotOpen(let p, let r): return "\(p): cannot open the price store: \(r)"
+    case .sqlite(let p, let o, let m): return "\(p): SQLite error during \(o): \(m)"
+    case .readOnly(let p): return "\(p): the price store is open read-only"
+    case .source(let p, let m): return "\(p): \(m)"
+    }
+  }
+}
+
+extension PriceStore {
+  /// Stores one ingested file in one transaction: securities, bars, the ingest log entry, its
+  /// rejects and findings. A file whose SHA-256 is already in the log changes nothing. Bars for
+  /// dates already stored are replaced and counted (and counted as changed when values differ).
+  public func store(_ file: IngestedFile) throws(PriceStoreError) -> StoreOutcome {
+    lock.lock()
+    defer { lock.unlock() }
+    if let id = try ingestID(sha256: file.sha256) { return StoreOutcome(unchanged: true, ingestID: id) }
+    return try transaction { w throws(PriceStoreError) in
+      for s in file.series { try w.append(s) }
+      return file
+    }
+  }
+
+  /// Streams a file into the store in one transaction: `produce` is handed an `append` function
+  /// for series fragments (as `PriceIngestor.ingest(path:flushRows:sink:)` emits them) and
+  /// returns the ingested file (counts, rejects, findings). When the file's SHA-256 turns out to
+  /// be known already, everything is rolled back and the outcome is `unchanged`.
+  public func storeStreaming(
+    _ produce: (_ append: @escaping (PriceSeries) throws -> Void) throws -> IngestedFile
+  ) throws(PriceStoreError) -> StoreOutcome {
+    lock.lock()
+    defer { lock.unlock() }
+    return try transaction { w throws(PriceStoreError) in
+      do {
+        return try produce { s in try w.append(s) }
+      } catch let e as PriceStoreError {
+        throw e
+      } catch {
+        throw .source(path: path, message: "\(error)")
+      }
+    }
+  }
+
+  func ingestID(sha256: String) throws(PriceStoreError) -> Int? {
+    let s = try statement("SELECT id FROM ingest_log WHERE sha256 = ?1 LIMIT 1")
+    bind(s, 1, sha256)
+    defer { sqlite3_reset(s) }
+    return try step(s, "look up ingest_log") ? Int(sqlite3_column_int64(s, 0)) : nil
+  }
+
+  func transaction(_ body: (BarWriter) throws(PriceStoreError) -> IngestedFile) throws(PriceStoreError)
+    -> StoreOutcome
+  {
+    if readOnly { throw .readOnly(path: path) }
+    try exec("BEGIN IMMEDIATE")
+    do {
+      let w = try BarWriter(store: self)
+      let file = try body(w)
+      w.finish()
+      if let id = try ingestID(sha256: file.sha256) {
+        try exec("ROLLBACK")
+        return StoreOutcome(unchanged: true, ingestID: id)
+      }
+      var outcome = w.outcome
+      let log = try statement(
+        """
+        INSERT INTO ingest_log(path, sha256, bytes, ingested_at, dialect, rows_read, rows_stored, rows_rejected,
+          rows_inserted, rows_replaced, rows_changed)
+        VALUES(?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        """)
+      bind(log, 1, file.path)
+      bind(log, 2, file.sha256)
+      bind(log, 3, file.byteCount)
+      bind(log, 4, file.dialect)
+      bind(log, 5, file.rowsRead)
+      bind(log, 6, w.rows)
+      bind(log, 7, file.rejects.count)
+      bind(log, 8, outcome.rowsInserted)
+      bind(log, 9, outcome.rowsReplaced)
+      bind(log, 10, outcome.rowsChanged)
+      _ = try step(log, "insert ingest_log")
+      let id = Int(sqlite3_last_insert_rowid(db))
+      outcome.ingestID = id
+      let rej = try statement(
+        "INSERT INTO rejects(ingest_id, file, line, col, raw, reason) VALUES(?1,?2,?3,?4,?5,?6)")
+      for r in file.rejects {
+        sqlite3_reset(rej)
+        bind(rej, 1, id)
+        bind(rej, 2, r.file)
+        bind(rej, 3, r.line)
+        bind(rej, 4, r.column)
+        bind(rej, 5, r.raw)
+        bind(rej, 6, r.reason)
+        _ = try step(rej, "insert rejects")
+      }
+      outcome.rejectsStored = file.rejects.count
+      let fin = try statement(
+        "INSERT INTO findings(ingest_id, kind, ticker, date, line, detail) VALUES(?1,?2,?3,?4,?5,?6)")
+      for f in file.findings {
+        sqlite3_reset(fin)
+        bind(fin, 1, id)
+        bind(fin, 2, f.kind)
+        bind(fin, 3, f.ticker)
+        bind(fin, 4, f.date?.iso)
+        bind(fin, 5, f.line)
+        bind(fin, 6, f.detail)
+        _ = try step(fin, "insert findings")
+      }
+      outcome.findingsStored = file.findings.count
+      try exec("COMMIT")
+      return outcome
+    } catch {
+      try? exec("ROLLBACK")
+      throw error
+    }
+  }
+}
+
+/// Writes bars inside a transaction with two prepared statements: insert-or-ignore, then, for
+/// dates already stored, an update that only fires when a value differs.
+final class BarWriter {
+  let store: PriceStore
+  let insert: OpaquePointer
+  let update: OpaquePointer
+  let security: OpaquePointer
+  var ids: [String: Int64] = [:]
+  var outcome = StoreOutcome()
+  var rows = 0
+  let dateBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+
+  init(store: PriceStore) throws(PriceStoreError) {
+    self.store = store
+    insert = try store.statement(
+      "INSERT OR IGNORE INTO bars(security_id, date, open, high, low, close, adj_close, volume, ret) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+    )
+    update = try store.statement(
+      """
+      UPDATE bars SET open=?3, high=?4, low=?5, close=?6, adj_close=?7, volume=?8, ret=?9
+      WHERE security_id=?1 AND date=?2 AND (open IS NOT ?3 OR high IS NOT ?4 OR low IS NOT ?5 OR close IS NOT ?6
+        OR adj_close IS NOT ?7 OR volume IS NOT ?8 OR ret IS NOT ?9)
+      """)
+    security = try store.statement(
+      """
+      INSERT INTO securities(ticker, exchange, currency) VALUES(?1, ?2, ?3)
+      ON CONFLICT(ticker) DO UPDATE SET exchange = excluded.exchange RETURNING id
+      """)
+  }
+
+  deinit { dateBuffer.deallocate() }
+
+  func securityID(_ s: PriceSeries) throws(PriceStoreError) -> Int64 {
+    if let id = ids[s.ticker] { return id }
+    sqlite3_reset(security)
+    bind(security, 1, s.ticker)
+    bind(security, 2, s.exchange.mic)
+    bind(security, 3, s.exchange.currency)
+    guard try store.step(security, "upsert securities") else {
+      throw .sqlite(path: store.path, operation: "upsert securities", message: "no id returned")
+    }
+    let id = sqlite3_column_int64(security, 0)
+    sqlite3_reset(security)
+    ids[s.ticker] = id
+    outcome.securities = ids.count
+    return id
+  }
+
+  func append(_ s: PriceSeries) throws(PriceStoreError) {
+    let id = try securityID(s)
+    let hasReturns = s.isReturnSeries
+    for i in 0..<s.count {
+      writeISO(s.dates[i], dateBuffer)
+      let st = insert
+      sqlite3_reset(st)
+      sqlite3_bind_int64(st, 1, id)
+      sqlite3_bind_text(st, 2, UnsafeRawPointer(dateBuffer).assumingMemoryBound(to: CChar.self), 10, nil)
+      bind(st, 3, s.open[i])
+      bind(st, 4, s.high[i])
+      bind(st, 5, s.low[i])
+      bind(st, 6, s.close[i])
+      bind(st, 7, s.adjustedClose[i])
+      bind(st, 8, s.volume[i])
+      bind(st, 9, hasReturns ? s.returns[i] : .nan)
+      _ = try store.step(insert, "insert bars")
+      if sqlite3_changes(store.db) == 1 {
+        outcome.rowsInserted += 1
+      } else {
+        outcome.rowsReplaced += 1
+        sqlite3_reset(update)
+        sqlite3_bind_int64(update, 1, id)
+        sqlite3_bind_text(
+          update, 2, UnsafeRawPointer(dateBuffer).assumingMemoryBound(to: CChar.self), 10, nil)
+        bind(update, 3, s.open[i])
+        bind(update, 4, s.high[i])
+        bind(update, 5, s.low[i])
+        bind(update, 6, s.close[i])
+        bind(update, 7, s.adjustedClose[i])
+        bind(update, 8, s.volume[i])
+        bind(update, 9, hasReturns ? s.returns[i] : .nan)
+        _ = try store.step(update, "update bars")
+        if sqlite3_changes(store.db) == 1 { outcome.rowsChanged += 1 }
+      }
+      rows += 1
+    }
+  }
+
+  /// Releases the bindings that point at the date buffer.
+  func finish() {
+    for st in [insert, update, security] {
+      sqlite3_reset(st)
+      sqlite3_clear_bindings(st)
+    }
+  }
+}

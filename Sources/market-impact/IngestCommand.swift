@@ -1,0 +1,78 @@
+import ArgumentParser
+import Pipeline
+
+/// `market-impact ingest`: price CSVs → the SQLite store.
+struct IngestCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ingest",
+    abstract: "Load price CSVs (any common vendor layout) into the SQLite price store.",
+    discussion: """
+      Delimiter, header, date format, number format, column roles and layout are detected; every
+      detected setting can be overridden. Each file is stored in one transaction; rows that cannot
+      be used are recorded in the store's rejects table and listed on stderr with file:line.
+      """)
+
+  @Argument(help: "Price CSV files or folders.")
+  var paths: [String]
+
+  @Option(help: "The SQLite price store to write (created when missing).")
+  var db = "market-impact.sqlite"
+
+  @Option(help: "Ticker for every row (overrides the ticker column and the file name).")
+  var ticker: String?
+
+  @Option(help: "Exchange MIC or name (XNYS, XSHG, XASX, XHKG, XLON, XTKS, …).")
+  var exchange: String?
+
+  @Option(
+    name: .customLong("date-format"),
+    help: "Date format, e.g. YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYYMMDD, \"Mon D, YYYY\".")
+  var dateFormat: String?
+
+  @Option(help: "Field delimiter: one character, or tab, comma, semicolon, pipe.")
+  var delimiter: String?
+
+  @Option(help: "Decimal mark: . or ,")
+  var decimal: String?
+
+  @Option(
+    help:
+      "Column role override role=header (roles: date, ticker, open, high, low, close, adj_close, volume, return); repeatable."
+  )
+  var column: [String] = []
+
+  @Flag(help: "The values are returns, not prices.")
+  var returns = false
+
+  @Flag(name: .customLong("dry-run"), help: "Print what was detected without writing the store.")
+  var dryRun = false
+
+  @Flag(help: "No progress on stderr.")
+  var quiet = false
+
+  func run() throws {
+    let log = Diagnostics(quiet: quiet)
+    var settings = IngestSettings()
+    settings.ticker = ticker
+    settings.exchange = exchange
+    settings.dateFormat = dateFormat
+    settings.delimiter = delimiter
+    settings.decimal = decimal
+    settings.columns = column
+    settings.returns = returns
+    _ = try IngestStage.run(
+      paths: paths, database: db, settings: settings, dryRun: dryRun,
+      onFile: { report in
+        if dryRun {
+          print(IngestReportText.dryRun(report))
+          return
+        }
+        log.say(IngestReportText.line(report))
+        for reject in report.file.rejects.prefix(20) { log.say("  rejected \(reject.message)") }
+        if report.file.rejects.count > 20 {
+          log.say("  … \(report.file.rejects.count - 20) more rejects in the store")
+        }
+      },
+      onError: { log.say("error: \($0)") })
+  }
+}

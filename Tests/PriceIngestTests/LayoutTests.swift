@@ -1,0 +1,131 @@
+import MarketData
+import Testing
+
+@testable import PriceIngest
+
+func load(_ text: String, name: String = "TEST.csv", options: IngestOptions = IngestOptions()) throws
+  -> IngestedFile
+{
+  try PriceIngestor(options: options).load(bytes: Array(text.utf8), name: name)
+}
+
+func day(_ s: String) -> CivilDate {
+  CivilDate(iso: s) ?? CivilDate(dayNumber: 0)
+}
+
+@Suite struct LayoutTests {
+  @Test func yahooDownload() throws {
+    let f = try load(
+      """
+      Date,Open,High,Low,Close,Adj Close,Volume
+      2020-06-22,9.900000,10.000000,9.900000,10.000000,10.000000,1600
+      2020-06-23,10.000000,10.075000,9.910000,9.910000,9.800000,1100
+      2020-06-24,9.800000,9.800000,9.780000,9.780000,9.780000,400100
+      """, name: "data/yahoo/MP.csv")
+    #expect(f.series.count == 1)
+    let s = try #require(f.series.first)
+    #expect(s.ticker == "MP")
+    #expect(s.exchange == .xnys)
+    #expect(s.dates == [day("2020-06-22"), day("2020-06-23"), day("2020-06-24")])
+    #expect(s.open == [9.9, 10.0, 9.8])
+    #expect(s.high == [10.0, 10.075, 9.8])
+    #expect(s.low == [9.9, 9.91, 9.78])
+    #expect(s.close == [10.0, 9.91, 9.78])
+    #expect(s.adjustedClose == [10.0, 9.8, 9.78])
+    #expect(s.volume == [1600, 1100, 400100])
+    #expect(f.rowsRead == 3)
+    #expect(f.rejects.isEmpty)
+    #expect(f.byteCount > 0)
+    #expect(f.sha256.count == 64)
+  }
+
+  @Test func nasdaqNewestFirstDollarsAndQuotedThousands() throws {
+    let f = try load(
+      """
+      Date,Close/Last,Volume,Open,High,Low
+      03/01/2024,$15.47,"2,187,767",$15.35,$15.615,$14.91
+      02/29/2024,$15.21,"2,130,228",$15.55,$15.75,$15.16
+      02/28/2024,$15.23,"1,894,623",$15.44,$15.70,$15.2025
+
+      """, name: "MP.csv")
+    let s = try #require(f.series.first)
+    #expect(s.dates == [day("2024-02-28"), day("2024-02-29"), day("2024-03-01")])
+    #expect(s.close == [15.23, 15.21, 15.47])
+    #expect(s.volume == [1_894_623, 2_130_228, 2_187_767])
+    #expect(s.low == [15.2025, 15.16, 14.91])
+    #expect(f.findings.contains { $0.kind == "newest_first" })
+    #expect(f.dialect.contains("MM/DD/YYYY"))
+  }
+
+  @Test func stooqFileNameGivesTicker() throws {
+    let f = try load(
+      """
+      Date,Open,High,Low,Close,Volume
+      2015-01-02,206.38,206.88,204.18,205.43,121465865
+      2015-01-05,204.17,204.37,201.35,201.72,169632646
+      """, name: "/tmp/spy_us_d.csv")
+    let s = try #require(f.series.first)
+    #expect(s.ticker == "SPY")
+    #expect(s.close == [205.43, 201.72])
+    #expect(s.adjustedClose.allSatisfy { $0.isNaN })
+  }
+
+  @Test func dateCloseOnly() throws {
+    let f = try load("Date,Close\n2020-06-22,10.0\n2020-06-23,9.90999984741211\n", name: "USAR.csv")
+    let s = try #require(f.series.first)
+    #expect(s.ticker == "USAR")
+    #expect(s.close == [10.0, 9.90999984741211])
+    #expect(s.open.allSatisfy { $0.isNaN })
+  }
+
+  @Test func longPanelDateTickerClose() throws {
+    let f = try load(
+      """
+      Date,Ticker,Close
+      2024-01-02,AAPL,185.64
+      2024-01-02,MSFT,370.87
+      2024-01-03,AAPL,184.25
+      2024-01-03,MSFT,370.60
+      2024-01-04,AAPL,181.91
+      """, name: "panel.csv")
+    #expect(f.series.map(\.ticker) == ["AAPL", "MSFT"])
+    #expect(f.series[0].close == [185.64, 184.25, 181.91])
+    #expect(f.series[1].close == [370.87, 370.60])
+    #expect(f.series[1].dates == [day("2024-01-02"), day("2024-01-03")])
+    #expect(f.rowsRead == 5)
+    #expect(f.rowsStored == 5)
+    #expect(f.dialect.contains("layout long"))
+  }
+
+  @Test func longTickerFirstOHLCVWithExchangeFromFileName() throws {
+    let f = try load(
+      """
+      Ticker,Date,Open,High,Low,Close,Volume
+      LYC,2017-12-08,.21,.215,.2,.205,1000
+      LYC,2017-12-11,1.9,1.95,1.8,1.855,2000
+      XJO,2017-12-08,5990.1,6010.2,5980.3,6000.4,0
+      """, name: "prices/asx-long/LYC.AX.csv")
+    #expect(f.series.map(\.ticker) == ["LYC.AX", "XJO.AX"])
+    #expect(f.series.allSatisfy { $0.exchange == .xasx })
+    let lyc = f.series[0]
+    #expect(lyc.open == [0.21, 1.9])
+    #expect(lyc.close == [0.205, 1.855])
+    #expect(lyc.volume == [1000, 2000])
+    // 0.205 → 1.855 is +805%: a 10:1 consolidation.
+    let jump = try #require(f.findings.first { $0.kind == "possible_split" })
+    #expect(jump.ticker == "LYC.AX")
+    #expect(jump.date == day("2017-12-11"))
+  }
+
+  @Test func tickerAndExchangeOverrides() throws {
+    var o = IngestOptions()
+    o.ticker = "600111.SS"
+    let f = try load("date,close\n2024-03-01,20.5\n", name: "x.csv", options: o)
+    #expect(f.series[0].ticker == "600111.SS")
+    #expect(f.series[0].exchange == .xshg)
+    var o2 = IngestOptions()
+    o2.exchange = .xasx
+    let g = try load("Ticker,Date,Close\nBHP,2024-03-01,45.1\n", name: "x.csv", options: o2)
+    #expect(g.series[0].ticker == "BHP.AX")
+  }
+}

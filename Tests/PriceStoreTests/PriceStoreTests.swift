@@ -1,0 +1,141 @@
+import Foundation
+import MarketData
+import Testing
+
+@testable import PriceStore
+
+func tempDB() -> String {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pricestore-\(UUID().uuidString)")
+  try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  return dir.appendingPathComponent("prices.sqlite").path
+}
+
+func day(_ s: String) -> CivilDate { CivilDate(iso: s) ?? CivilDate(dayNumber: 0) }
+
+func file(_ series: [PriceSeries], sha: String, rejects: [RejectedRow] = [], rowsRead: Int? = nil)
+  -> IngestedFile
+{
+  IngestedFile(
+    path: "in.csv", sha256: sha, byteCount: 100, dialect: "test",
+    rowsRead: rowsRead ?? series.reduce(0) { $0 + $1.count },
+    series: series, rejects: rejects, findings: [QualityFinding(kind: "unsorted", ticker: "MP", detail: "x")])
+}
+
+let mp = PriceSeries(
+  ticker: "MP", exchange: .xnys, dates: [day("2024-02-28"), day("2024-02-29"), day("2024-03-01")],
+  open: [15.44, 15.55, 15.35], high: [15.70, 15.75, 15.615], low: [15.2025, 15.16, 14.91],
+  close: [15.23, 15.21, 15.47],
+  volume: [1_894_623, 2_130_228, 2_187_767])
+
+@Suite struct PriceStoreTests {
+  @Test func roundTripAndExport() throws {
+    let store = try PriceStore(path: tempDB())
+    let out = try store.store(file([mp], sha: "a"))
+    #expect(out.rowsInserted == 3)
+    #expect(out.rowsReplaced == 0)
+    #expect(!out.unchanged)
+    #expect(out.findingsStored == 1)
+    let back = try #require(try store.series(for: "MP"))
+    #expect(back == mp)
+    #expect(try store.tickers() == ["MP"])
+    #expect(try store.series(for: "NOPE") == nil)
+    let csv = try store.exportCSV(ticker: "MP")
+    #expect(
+      csv == """
+        date,open,high,low,close,adj_close,volume
+        2024-02-28,15.44,15.7,15.2025,15.23,,1894623
+        2024-02-29,15.55,15.75,15.16,15.21,,2130228
+        2024-03-01,15.35,15.615,14.91,15.47,,2187767
+
+        """)
+  }
+
+  @Test func identicalFileChangesNothing() throws {
+    let store = try PriceStore(path: tempDB())
+    _ = try store.store(file([mp], sha: "same"))
+    let again = try store.store(file([mp], sha: "same"))
+    #expect(again.unchanged)
+    #expect(again.rowsInserted == 0)
+  }
+
+  @Test func changedFileReplacesOverlapAndCountsChanges() throws {
+    let store = try PriceStore(path: tempDB())
+    _ = try store.store(file([mp], sha: "v1"))
+    var v2 = PriceSeries(
+      ticker: "MP", exchange: .xnys, dates: [day("2024-02-29"), day("2024-03-01"), day("2024-03-04")],
+      close: [15.21, 15.50, 15.9])
+    v2.open = [15.55, 15.35, 15.6]
+    v2.high = [15.75, 15.615, 16]
+    v2.low = [15.16, 14.91, 15.5]
+    v2.volume = [2_130_228, 2_187_767, 1_000_000]
+    let out = try store.store(file([v2], sha: "v2"))
+    #expect(out.rowsInserted == 1)
+    #expect(out.rowsReplaced == 2)
+    #expect(out.rowsChanged == 1)  // 2024-03-01 close 15.47 → 15.50
+    let s = try #require(try store.series(for: "MP"))
+    #expect(s.count == 4)
+    #expect(s.close == [15.23, 15.21, 15.50, 15.9])
+  }
+
+  @Test func logRejectsAndSchemaAreQueryable() throws {
+    let path = tempDB()
+    let store = try PriceStore(path: path)
+    let rej = RejectedRow(file: "in.csv", line: 7, column: 2, raw: "2024-03-02,abc", reason: "cannot read")
+    _ = try store.store(file([mp], sha: "r", rejects: [rej], rowsRead: 4))
+    let counts = try store.query("SELECT rows_read, rows_stored, rows_rejected FROM ingest_log")
+    #expect(counts == [["4", "3", "1"]])
+    #expect(
+      try store.query("SELECT line, col, raw, reason FROM rejects") == [
+        ["7", "2", "2024-03-02,abc", "cannot read"]
+      ])
+    #expect(
+      try store.query("SELECT ticker, date, close FROM prices ORDER BY date LIMIT 1") == [
+        ["MP", "2024-02-28", "15.23"]
+      ])
+    #expect(try store.query("PRAGMA journal_mode") == [["wal"]])
+  }
+
+  @Test func returnSeriesRoundTrip() throws {
+    let store = try PriceStore(path: tempDB())
+    let r = PriceSeries(
+      ticker: "10001", exchange: .xnys, dates: [day("2024-01-02"), day("2024-01-03")], returns: [0.01, -0.02])
+    _ = try store.store(file([r], sha: "ret"))
+    let back = try #require(try store.series(for: "10001"))
+    #expect(back.isReturnSeries)
+    #expect(back.returns == [0.01, -0.02])
+    #expect(
+      try store.exportCSV(ticker: "10001").hasPrefix("date,open,high,low,close,adj_close,volume,return\n"))
+  }
+
+  @Test func securitiesListCountsCalendarGaps() throws {
+    let store = try PriceStore(path: tempDB())
+    // 2024-01-02 .. 2024-01-08 on XNYS: sessions 2, 3, 4, 5, 8; 4 is missing.
+    let s = PriceSeries(
+      ticker: "SPY", exchange: .arcx,
+      dates: [day("2024-01-02"), day("2024-01-03"), day("2024-01-05"), day("2024-01-08")],
+      close: [472.65, 468.79, 467.92, 474.6])
+    _ = try store.store(file([s, mp], sha: "g"))
+    let list = try store.securities()
+    #expect(list.map(\.ticker) == ["MP", "SPY"])
+    let spy = list[1]
+    #expect(spy.exchange == .arcx)
+    #expect(spy.currency == "USD")
+    #expect(spy.rows == 4)
+    #expect(spy.first == day("2024-01-02"))
+    #expect(spy.last == day("2024-01-08"))
+    #expect(spy.gaps == 1)
+    #expect(list[0].gaps == 0)
+  }
+
+  @Test func readOnlyStoreRefusesWrites() throws {
+    let path = tempDB()
+    _ = try PriceStore(path: path).store(file([mp], sha: "x"))
+    let ro = try PriceStore(path: path, readOnly: true)
+    #expect(try ro.series(for: "MP")?.count == 3)
+    #expect(throws: PriceStoreError.readOnly(path: path)) { try ro.store(file([mp], sha: "y")) }
+  }
+
+  @Test func openFailureNamesThePath() {
+    #expect(throws: PriceStoreError.self) { try PriceStore(path: "/nonexistent-dir/x/prices.sqlite") }
+  }
+}
