@@ -55,6 +55,7 @@ public struct EventExtractor: Sendable {
     var evidence: String
     var confidence: Double
     var fromTitle: Bool
+    var hasParty = true
   }
 
   struct Doc {
@@ -68,6 +69,7 @@ public struct EventExtractor: Sendable {
     var parties: [(code: String, range: Range<Int>, generic: Bool)]
     var measures: [(type: String, range: Range<Int>, key: String)]
     var commodities: [(name: String, range: Range<Int>)]
+    var datelineRange: Range<Int> = 0..<0
   }
 
   static let genericParties: Set<String> = [
@@ -173,7 +175,9 @@ public struct EventExtractor: Sendable {
 
   func extract(article a: Article, published: PublicationStamp?) -> ([PolicyEvent], [ExtractionWarning]) {
     let reference = published?.date
-    let doc = buildDoc(a, reference: reference)
+    var doc = buildDoc(a, reference: reference)
+    let dateline = EventExtractor.dateline(doc)
+    doc.datelineRange = dateline.range
     var warnings: [ExtractionWarning] = []
     var candidates: [Candidate] = []
     var mi = 0
@@ -190,11 +194,28 @@ public struct EventExtractor: Sendable {
         candidates.append(c)
       }
     }
-    // Article-level fallbacks: dateline (date and city) and the main actor.
-    let dateline = EventExtractor.dateline(doc)
+    // Article-level fallbacks: the lead sentence's date, the dateline (date and city), the main actor.
+    let leadDate = EventExtractor.leadDate(doc, reference: reference)
     var groups: [Candidate] = []
     var keyOf: [String: Int] = [:]
     let mainActor = candidates.lazy.compactMap { $0.actor }.first ?? dateline.actor ?? doc.parties.first?.code
+    // Measures that are parts of another event of the article: tariff duties of an anti-dumping
+    // case, tariff cuts and lifts by the parties of an agreement.
+    let dumpingActors = Set(
+      candidates.filter { $0.type == "anti_dumping" }.compactMap { $0.actor ?? mainActor })
+    var agreementParties = Set<String>()
+    for k in candidates.indices {
+      let actor = candidates[k].actor ?? mainActor ?? ""
+      if candidates[k].type == "tariff", dumpingActors.contains(actor) { candidates[k].type = "anti_dumping" }
+      if candidates[k].type == "agreement" {
+        agreementParties.insert(actor)
+        for t in candidates[k].targets { agreementParties.insert(t) }
+      } else if candidates[k].action == "lift", agreementParties.contains(actor), !candidates[k].fromTitle {
+        candidates[k].type = "agreement"
+        candidates[k].action = "agree"
+        candidates[k].direction = "liberalize"
+      }
+    }
     for var c in candidates {
       if c.actor == nil { c.actor = mainActor }
       guard let actor = c.actor else { continue }
@@ -219,7 +240,7 @@ public struct EventExtractor: Sendable {
         }
         m.confidence = min(0.99, max(m.confidence, c.confidence) + 0.05)
         groups[g] = m
-      } else {
+      } else if c.hasParty {
         keyOf[key] = groups.count
         groups.append(c)
       }
@@ -239,6 +260,9 @@ public struct EventExtractor: Sendable {
           minute = x.minute
           zone = x.timeZone ?? options.timeZone
         }
+      } else if let x = leadDate, let d = x.date {
+        announced = d
+        granularity = x.dateGranularity
       } else if let d = dateline.date {
         announced = d
         granularity = .day
@@ -333,7 +357,9 @@ public struct EventExtractor: Sendable {
               EventExtractor.importWords.contains(o) && o != "shipments"
               ? "import_ban" : (EventExtractor.exportWords.contains(o) ? "export_control" : "import_ban")
             let action = EventExtractor.resumeVerbs.contains(w) ? "lift" : "impose"
-            if best == nil || best?.dist ?? 99 > steps { best = (type, i, action, j..<(j + 1), steps) }
+            if best == nil || best?.dist ?? 99 > steps + 3 {
+              best = (type, i, action, j..<(j + 1), steps + 3)
+            }
             break
           }
           if tokens[j].kind == .punct, tokens[j].scalar == "," || tokens[j].scalar == ";" { break }
@@ -341,8 +367,24 @@ public struct EventExtractor: Sendable {
           steps += 1
         }
       }
-      guard let verbAction = EventLexicon.verbs[w] else { continue }
+      guard var verbAction = EventLexicon.verbs[w] else { continue }
       if w == "may" || w == "rule", tokens[i].capitalized { continue }
+      let nextWord = i + 1 < r.upperBound ? words[i + 1] : ""
+      if ["strike", "strikes", "struck", "striking"].contains(w), nextWord == "down" { verbAction = "rule" }
+      if w.hasPrefix("sign"),
+        (i + 1..<min(r.upperBound, i + 4)).contains(where: { EventLexicon.instruments.contains(words[$0]) })
+      {
+        verbAction = "announce"
+      }
+      if i >= r.lowerBound + 2, words[i - 1] == "to", let gov = EventLexicon.governing[words[i - 2]] {
+        verbAction = verbAction == "agree" ? verbAction : (gov == "threaten" ? "threaten" : "propose")
+      }
+      if i >= r.lowerBound + 2, words[i - 1] == "to", EventLexicon.governing[words[i - 2]] == nil,
+        EventLexicon.verbs[words[i - 2]] != nil,
+        ["propose", "threaten"].contains(EventLexicon.verbs[words[i - 2]] ?? "")
+      {
+        verbAction = EventLexicon.verbs[words[i - 2]] ?? verbAction
+      }
       // Nearest measure within the clause: after the verb (object) or before it (passive/subject).
       for m in ms {
         let dist: Int
@@ -428,13 +470,26 @@ public struct EventExtractor: Sendable {
         }
         if v - j <= 4, EventLexicon.negations.contains(w) { return nil }
         if EventLexicon.background.contains(w) { return nil }
-        if w == "had", v - j <= 3 { return nil }
+        if w == "had", v - j <= 3,
+          !(clauseStart..<j).contains(where: {
+            ["said", "says", "told", "announced", "confirmed", "stated"].contains(words[$0])
+          })
+        {
+          return nil
+        }
+        if EventLexicon.reactions.contains(w) { return nil }
+        if EventLexicon.privateParties.contains(w), v - j <= 2 { return nil }
         if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
       }
       if doc.parties.contains(where: { $0.range.lowerBound == j }) { sawParty = true }
       j += 1
     }
     if commentator && !sawParty { return nil }
+    if (clauseStart..<min(clauseStart + 3, v)).contains(where: {
+      EventLexicon.privateParties.contains(words[$0])
+    }), !sawParty {
+      return nil
+    }
     // Conditionals and negations right after the verb.
     var k = v + 1
     while k < min(r.upperBound, v + 3) {
@@ -504,7 +559,9 @@ public struct EventExtractor: Sendable {
       }
     }
     // Parties.
-    let ps = doc.parties.filter { r.contains($0.range.lowerBound) }
+    let ps = doc.parties.filter {
+      r.contains($0.range.lowerBound) && !doc.datelineRange.contains($0.range.lowerBound)
+    }
     var actor: String? = nil
     var targets: [String] = []
     var actorIx = -1
@@ -548,6 +605,18 @@ public struct EventExtractor: Sendable {
     for role in roles where role.start != actorIx && role.code != actor && !targets.contains(role.code) {
       targets.append(role.code)
     }
+    // "The United States and China said they would slash tariffs": a joint step is an agreement.
+    let before = roles.filter { !$0.target && $0.start < v }
+    if ["lift", "agree"].contains(found.action), before.count >= 2, Set(before.map(\.code)).count >= 2,
+      (before[0].start..<v).contains(where: { words[$0] == "and" })
+    {
+      found.type = "agreement"
+      found.action = "agree"
+      actor = before[0].code
+      targets =
+        Array(Set(before.map(\.code)).subtracting([before[0].code])).sorted()
+        + targets.filter { t in !before.contains { $0.code == t } }
+    }
     // Direction.
     let direction = EventExtractor.direction(
       type: found.type, action: found.action, words: r.map { words[$0] })
@@ -568,7 +637,7 @@ public struct EventExtractor: Sendable {
       sentence: sIx, trigger: v, type: found.type,
       action: found.action == "announce" ? "other" : found.action,
       direction: direction, actor: actor, targets: targets, commodities: commodities, date: dateExpr,
-      evidence: evidence, confidence: confidence, fromTitle: fromTitle)
+      evidence: evidence, confidence: confidence, fromTitle: fromTitle, hasParty: !ps.isEmpty)
   }
 
   static func direction(type: String, action: String, words: [String]) -> String {
@@ -596,27 +665,49 @@ public struct EventExtractor: Sendable {
 
   /// The dateline of a wire story ("WASHINGTON, March 26 (Reuters) -"): its date and the
   /// country of its city.
-  static func dateline(_ doc: Doc) -> (date: CivilDate?, actor: String?) {
+  static func dateline(_ doc: Doc) -> (date: CivilDate?, actor: String?, range: Range<Int>) {
     var i = doc.titleEnd
     // Skip to the first token of the body that starts a line.
     while i < doc.tokens.count, i > 0, !doc.tokens[i].newlineBefore, i < doc.titleEnd + 1 { i += 1 }
     guard i < doc.tokens.count,
       doc.tokens[i].allCaps || (doc.tokens[i].capitalized && doc.tokens[i].kind == .word)
-    else { return (nil, nil) }
+    else { return (nil, nil, 0..<0) }
     var j = i
     while j < doc.tokens.count, j - i < 4, doc.tokens[j].kind == .word, doc.tokens[j].allCaps { j += 1 }
-    guard j > i else { return (nil, nil) }
+    guard j > i else { return (nil, nil, 0..<0) }
     let city = doc.words[i..<j].joined(separator: " ")
     let actor = parties.table[city]?.code
     // A date right after "CITY,".
     guard j < doc.tokens.count,
       doc.tokens[j].scalar == "," || doc.tokens[j].scalar == "(" || doc.tokens[j].scalar == "-"
         || doc.tokens[j].scalar == "\u{2014}"
-    else { return (nil, nil) }
+    else { return (nil, nil, 0..<0) }
     for (x, xr) in doc.expressions where xr.lowerBound == j + 1 && x.granularity == .day {
-      return (x.date, actor)
+      return (x.date, actor, i..<xr.upperBound)
     }
-    return (nil, actor)
+    return (nil, actor, i..<j)
+  }
+
+  /// The announce date a wire story's lead gives: the first day or week expression of the first
+  /// body sentence that is not an effective date and not after the reference.
+  static func leadDate(_ doc: Doc, reference: CivilDate?) -> TimeExpression? {
+    // The first body sentence of at least six words (skips kickers such as "China news Today").
+    guard
+      let lead = doc.sentenceRanges.first(where: { r in
+        r.lowerBound >= doc.titleEnd && r.filter { doc.tokens[$0].kind == .word }.count >= 6
+      })
+    else { return nil }
+    for (x, xr) in doc.expressions
+    where lead.contains(xr.lowerBound) && !doc.datelineRange.contains(xr.lowerBound) {
+      guard x.date != nil, x.granularity == .day || x.granularity == .week || x.granularity == .time else {
+        continue
+      }
+      let before = xr.lowerBound > 0 ? doc.words[xr.lowerBound - 1] : ""
+      if EventLexicon.effectCues.contains(before) { continue }
+      if let ref = reference, let d = x.date, ref.days(to: d) > 0 { continue }
+      return x
+    }
+    return nil
   }
 
   // MARK: de-duplication across articles

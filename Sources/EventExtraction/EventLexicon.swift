@@ -55,7 +55,7 @@ enum EventLexicon {
     }
     add(
       "impose",
-      "impose imposes imposed imposing slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded blacklist blacklists blacklisted sanction sanctions sanctioned target targets targeted targeting retaliate retaliates retaliated retaliating place places placed add adds added put puts impone impuso verhängt"
+      "impose imposes imposed imposing slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
     )
     add("threaten", "threaten threatens threatened threatening warn warns warned vow vows vowed")
     add(
@@ -64,7 +64,7 @@ enum EventLexicon {
     )
     add(
       "lift",
-      "lift lifts lifted lifting remove removes removed removing scrap scraps scrapped scrapping ease eases eased easing cut cuts cutting lower lowers lowered lowering reduce reduces reduced reducing exempt exempts exempted exempting waive waives waived waiving pause pauses paused pausing relax relaxes relaxed relaxing drop drops dropped dropping revoke revokes revoked rescind rescinds rescinded terminate terminates terminated resume resumes resumed resuming grant grants granted granting lifting repeal repeals repealed suspend suspends suspended suspending"
+      "roll rolls rolled rolling slash slashes slashed slashing lift lifts lifted lifting remove removes removed removing scrap scraps scrapped scrapping ease eases eased easing cut cuts cutting lower lowers lowered lowering reduce reduces reduced reducing exempt exempts exempted exempting waive waives waived waiving pause pauses paused pausing relax relaxes relaxed relaxing drop drops dropped dropping revoke revokes revoked rescind rescinds rescinded terminate terminates terminated resume resumes resumed resuming grant grants granted granting lifting repeal repeals repealed suspend suspends suspended suspending"
     )
     add(
       "extend", "extend extends extended extending prolong prolongs prolonged renew renews renewed renewing")
@@ -87,7 +87,7 @@ enum EventLexicon {
     "potentially", "likely", "unlikely", "speculation", "rumours", "rumors", "if", "unless", "whether",
     "perhaps", "expect", "expects", "predicting", "predict", "predicts", "forecast", "hopes", "hope",
     "hoping",
-    "urged", "urges", "urge", "calls", "called", "asked", "lobbying", "should",
+    "urged", "urges", "urge", "calls", "called", "asked", "lobbying", "should", "expected", "poised",
   ]
 
   /// Words that negate the statement.
@@ -110,7 +110,7 @@ enum EventLexicon {
     "ree": "rare earths", "gallium": "gallium", "germanium": "germanium", "graphite": "graphite",
     "antimony": "antimony", "tungsten": "tungsten", "lithium": "lithium", "cobalt": "cobalt",
     "nickel": "nickel",
-    "copper": "copper", "aluminium": "aluminum", "aluminum": "aluminum", "steel": "steel",
+    "copper": "copper", "aluminium": "aluminium", "aluminum": "aluminium", "steel": "steel",
     "iron ore": "iron ore",
     "magnesium": "magnesium", "critical minerals": "critical minerals",
     "critical mineral": "critical minerals",
@@ -159,5 +159,37 @@ enum EventLexicon {
     "effective", "from", "starting", "until", "till", "through", "by", "begin", "begins", "beginning",
     "expire", "expires", "expiring", "deadline", "before", "after", "since", "effect", "as", "of", "until",
     "end", "ends", "ending", "runs", "valid", "lasting", "to", "into", "between", "within",
+  ]
+}
+
+extension EventLexicon {
+  /// Verbs that govern an infinitive and decide the action of the verb after "to".
+  static let governing: [String: String] = [
+    "proposed": "propose", "proposes": "propose", "propose": "propose", "plans": "propose",
+    "planned": "propose",
+    "plan": "propose", "wants": "propose", "want": "propose", "wanted": "propose", "seeks": "propose",
+    "sought": "propose", "seek": "propose", "aims": "propose", "intends": "propose", "intended": "propose",
+    "threatened": "threaten", "threatens": "threaten", "threaten": "threaten", "vowed": "threaten",
+    "vows": "threaten", "warned": "threaten", "warns": "threaten",
+  ]
+
+  /// Reactions to a measure (by anyone): the sentence reports a response, not the measure.
+  static let reactions: Set<String> = [
+    "opposed", "opposes", "condemned", "condemns", "criticized", "criticised", "criticizes", "slammed",
+    "slams",
+    "denounced", "welcomed", "welcomes", "praised", "protested", "complained", "lamented", "decried",
+  ]
+
+  /// Private parties: as the subject of a sentence they make it commentary or lobbying.
+  static let privateParties: Set<String> = [
+    "makers", "maker", "producers", "manufacturers", "companies", "company", "firms", "firm", "industry",
+    "importers", "exporters", "installers", "farmers", "growers", "petitioners", "unions", "workers",
+    "automakers", "carmakers", "chipmakers", "retailers", "shippers", "buyers", "sellers", "miners",
+  ]
+
+  /// Objects after "signed" that make it an executive action, not an agreement.
+  static let instruments: Set<String> = [
+    "order", "orders", "proclamation", "proclamations", "law", "bill", "decree", "memorandum", "executive",
+    "directive", "regulation", "legislation",
   ]
 }

@@ -539,8 +539,12 @@ struct TaggerRun {
     return hasDay
   }
 
+  /// A date match as is: times of day are separate expressions (TimeML convention) and take the
+  /// date of an adjacent date expression in `anchorTimes`.
+  func withTime(_ m: Match) -> Match { m }
+
   /// Appends a following time of day ("March 26, 2025, 4:30 p.m. ET") to a date match.
-  func withTime(_ m: Match) -> Match {
+  func withTimeMerged(_ m: Match) -> Match {
     var j = m.endToken
     if isPunct(j, ",") { j += 1 }
     if w(j) == "at" { j += 1 }
