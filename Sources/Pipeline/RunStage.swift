@@ -5,81 +5,129 @@ import MarketData
 import PriceIngest
 import Reports
 
-/// The whole job in one call, as `market-impact run` does it: ingest the price CSVs into
-/// `OUT/market-impact.sqlite`, extract events from the articles into `OUT/events_extracted.csv`,
-/// run the study on those events and write every report into `OUT`.
-public enum RunStage {
-  /// What a run produced.
-  public struct Outcome: Sendable {
-    /// Per price file.
-    public var ingested: [IngestFileReport]
-    /// Extracted articles and events.
-    public var extraction: ExtractionResult
-    /// The study.
-    public var study: StudyResult
-    /// Every file written.
-    public var written: [String]
-  }
+/// A `run` job: the whole pipeline, as `market-impact run` does it.
+public struct RunJob: Sendable, Equatable {
+  /// Article files or folders.
+  public var articles: [String]
+  /// Price CSV files or folders.
+  public var prices: [String]
+  /// The output folder.
+  public var out: String
+  /// Ingest options.
+  public var ingest: IngestSettings
+  /// Extract options.
+  public var extract: ExtractSettings
+  /// Study options.
+  public var study: StudySettings
 
-  /// Runs ingest → extract → study → reports.
-  public static func run(
-    articles: [String], prices: [String], out: String, ingest: IngestSettings, extract: ExtractSettings,
-    study: StudySettings, progress: (String) -> Void
-  ) throws(PipelineError) -> Outcome {
-    try Inputs.makeDirectory(out)
-    let db = (out as NSString).appendingPathComponent("market-impact.sqlite")
-    progress("ingest: reading price files")
-    let ingested = try IngestStage.run(
-      paths: prices, database: db, settings: ingest, dryRun: false,
-      onFile: { r in progress("ingest: \(IngestReportText.line(r))") }, onError: { progress("ingest: \($0)") }
-    )
-    progress("extract: reading articles")
-    let extraction = try ExtractStage.run(
-      paths: articles, settings: extract, onWarning: { progress("extract: \($0)") })
-    let eventsPath = (out as NSString).appendingPathComponent("events_extracted.csv")
-    let articlesPath = (out as NSString).appendingPathComponent("articles.csv")
-    try Inputs.write(ExtractionOutput.eventsCSV(extraction.events), to: eventsPath)
-    try Inputs.write(ExtractionOutput.articlesCSV(extraction.articles), to: articlesPath)
-    progress("extract: \(extraction.events.count) event(s) in \(extraction.articles.count) article(s)")
-    let events: [StudyEvent]
-    do { events = try EventFile.parse(ExtractionOutput.eventsCSV(extraction.events), file: eventsPath) } catch
-    {
-      throw .stage("\(error)")
-    }
-    let store = try IngestStage.openStore(db)
-    progress("study: \(events.count) event(s)")
-    let result = try StudyStage.run(events: events, prices: store, settings: study)
-    var written = [db, eventsPath, articlesPath]
-    written += try ReportStage.write(result, to: out)
-    return Outcome(ingested: ingested, extraction: extraction, study: result, written: written)
+  /// Creates a job.
+  public init(
+    articles: [String], prices: [String], out: String, ingest: IngestSettings = IngestSettings(),
+    extract: ExtractSettings = ExtractSettings(), study: StudySettings = StudySettings()
+  ) {
+    self.articles = articles
+    self.prices = prices
+    self.out = out
+    self.ingest = ingest
+    self.extract = extract
+    self.study = study
   }
 }
 
-/// Writes a study's reports.
-public enum ReportStage {
-  /// Writes every report of `result` into `out` (created when missing); returns the paths.
-  public static func write(_ result: StudyResult, to out: String) throws(PipelineError) -> [String] {
+/// The whole job in one call, as `market-impact run` does it: ingest the price CSVs into
+/// `OUT/market-impact.sqlite`, extract events from the articles into `OUT/events_extracted.csv`,
+/// run the study on those events, write every report and `run.json` into `OUT`.
+public enum RunStage {
+  /// The price store's file name inside the output folder.
+  public static let databaseName = "market-impact.sqlite"
+
+  /// Runs ingest → extract → study → reports → manifest.
+  public static func perform(
+    _ job: RunJob, argv: [String], log: StageLog, rerunOf: String? = nil
+  ) throws(PipelineError) -> JobOutcome {
+    var watch = Stopwatch()
+    let out = job.out
     try Inputs.makeDirectory(out)
-    do { return try ReportWriter.write(result, to: out) } catch { throw .stage(error.description) }
-  }
+    let articlePaths = job.articles.map(Fingerprint.absolute)
+    let pricePaths = job.prices.map(Fingerprint.absolute)
+    var extractSettings = job.extract
+    extractSettings.tickerFiles = extractSettings.tickerFiles.map(Fingerprint.absolute)
+    let study = job.study.absolutePaths
+    let db = (out as NSString).appendingPathComponent(databaseName)
+    var inputs: [InputFile] = []
 
-  /// A short human summary: outcome counts and, per window, N and CAAR.
-  public static func summary(_ result: StudyResult) -> String {
-    var lines: [String] = []
-    let counts = result.outcomeCounts.filter { $0.count > 0 }.map { "\($0.outcome.code) \($0.count)" }
-    lines.append("pairs: \(result.pairs.count) (\(counts.joined(separator: ", ")))")
-    for w in result.parameters.windows {
-      let cars = result.okPairs.compactMap { $0.result(for: w) }.filter(\.complete).map(\.car)
-      guard !cars.isEmpty else { continue }
-      let mean = cars.reduce(0, +) / Double(cars.count)
-      lines.append("window \(w.start):\(w.end): N=\(cars.count) CAAR=\(percent(mean))")
+    log.progress("ingest: reading price files")
+    let ingested = try watch.time("ingest") { () throws(PipelineError) in
+      try IngestStage.run(
+        paths: pricePaths, database: db, settings: job.ingest, dryRun: false,
+        onFile: { r in log.progress("ingest: \(IngestReportText.line(r))") },
+        onError: { log.warning("ingest: \($0)") })
     }
-    return lines.joined(separator: "\n")
-  }
+    for r in ingested {
+      let f = r.file
+      inputs.append(
+        InputFile(
+          role: "price_file", path: Fingerprint.absolute(f.path), sha256: f.sha256, bytes: f.byteCount,
+          rows: f.rowsRead, checked: true,
+          detail:
+            "\(f.rowsStored) rows stored, \(f.rejects.count) rejected; \(f.series.map(\.ticker).joined(separator: " "))"
+        ))
+    }
 
-  static func percent(_ x: Double) -> String {
-    let v = (x * 10000).rounded() / 100
-    return "\(v)%"
+    log.progress("extract: reading articles")
+    let extraction = try watch.time("extract") { () throws(PipelineError) in
+      try ExtractStage.run(
+        paths: articlePaths, settings: extractSettings, onWarning: { log.warning("extract: \($0)") })
+    }
+    inputs += try watch.time("fingerprint") { () throws(PipelineError) in
+      var more: [InputFile] = []
+      for file in try Inputs.files(articlePaths, extensions: ExtractStage.extensions) {
+        let count = extraction.articles.filter { article in
+          let key = article.article.split(separator: "#").first.map(String.init) ?? article.article
+          return file == key || file.hasSuffix("/" + key)
+        }.count
+        more.append(try InputFile.of(file, role: "article_file", rows: count))
+      }
+      for f in extractSettings.tickerFiles {
+        more.append(
+          try InputFile.of(f, role: "tickers", rows: Fingerprint.csvRows(try Inputs.readText(f)) ?? 0))
+      }
+      return more + (try StudyStage.factorInputs(study))
+    }
+    let eventsPath = (out as NSString).appendingPathComponent("events_extracted.csv")
+    let articlesPath = (out as NSString).appendingPathComponent("articles.csv")
+    let eventsText = ExtractionOutput.eventsCSV(extraction.events)
+    try Inputs.write(eventsText, to: eventsPath)
+    try Inputs.write(ExtractionOutput.articlesCSV(extraction.articles), to: articlesPath)
+    log.progress("extract: \(extraction.events.count) event(s) in \(extraction.articles.count) article(s)")
+    let events: [StudyEvent]
+    do { events = try EventFile.parse(eventsText, file: eventsPath) } catch { throw .stage("\(error)") }
+
+    let store = try IngestStage.openStore(db)
+    log.progress("study: \(events.count) event(s)")
+    let result = try watch.time("study") { () throws(PipelineError) in
+      try StudyStage.run(events: events, prices: store, settings: study)
+    }
+    let resolved = ResolvedStudy(result.parameters, groupBy: study.groupBy)
+    log.progress("reports: writing into \(out)")
+    let links: [HTMLReport.Link] = [
+      .init(
+        file: "events_extracted.csv", description: "events found in the articles (the study's input)",
+        rows: extraction.events.count),
+      .init(file: "articles.csv", description: "one row per article read", rows: extraction.articles.count),
+      .init(
+        file: RunManifest.fileName, description: "run manifest: command, parameters, input digests, timings"),
+    ]
+    let reports = try watch.time("reports") { () throws(PipelineError) in
+      try ReportStage.write(
+        result, to: out, options: ReportStage.options(study, resolved: resolved, extraLinks: links))
+    }
+    let parameters = JobParameters(
+      articles: articlePaths, prices: pricePaths, out: Fingerprint.absolute(out), study: study,
+      ingest: IngestParameters(job.ingest), extract: ExtractParameters(extractSettings))
+    return try StudyStage.finish(
+      command: "run", argv: argv, parameters: parameters, resolved: resolved, inputs: inputs, result: result,
+      written: [db, eventsPath, articlesPath] + reports, out: out, watch: watch, rerunOf: rerunOf)
   }
 }
 

@@ -128,3 +128,115 @@ public enum StudyStage {
     }
   }
 }
+
+/// A `study` job: events file × price store → reports and `run.json` in `out`.
+public struct StudyJob: Sendable, Equatable {
+  /// The SQLite price store.
+  public var db: String
+  /// The events CSV.
+  public var events: String
+  /// The output folder.
+  public var out: String
+  /// The study options.
+  public var settings: StudySettings
+
+  /// Creates a job.
+  public init(db: String, events: String, out: String, settings: StudySettings) {
+    self.db = db
+    self.events = events
+    self.out = out
+    self.settings = settings
+  }
+}
+
+/// What a `study` or `run` job produced.
+public struct JobOutcome: Sendable {
+  /// The study.
+  public var study: StudyResult
+  /// Every file written, `run.json` last.
+  public var written: [String]
+  /// The manifest written to `run.json`.
+  public var manifest: RunManifest
+}
+
+extension StudySettings {
+  /// The settings with file paths made absolute (as recorded in the manifest).
+  public var absolutePaths: StudySettings {
+    var s = self
+    s.factors = factors.map(Fingerprint.absolute)
+    return s
+  }
+}
+
+extension StudyStage {
+  /// Runs a study job: reads the events, runs the study on the store, writes the reports and
+  /// `run.json` (argv, parameters, input digests, outcome counts, timings) into `job.out`.
+  public static func perform(
+    _ job: StudyJob, argv: [String], log: StageLog, rerunOf: String? = nil
+  ) throws(PipelineError) -> JobOutcome {
+    var watch = Stopwatch()
+    let eventsPath = Fingerprint.absolute(job.events)
+    let db = Fingerprint.absolute(job.db)
+    let settings = job.settings.absolutePaths
+    let store = try IngestStage.openStore(db)
+    let text = try Inputs.readText(eventsPath)
+    let events: [StudyEvent]
+    do { events = try EventFile.parse(text, file: job.events) } catch { throw .stage("\(error)") }
+    let inputs = try watch.time("fingerprint") { () throws(PipelineError) in
+      [try InputFile.of(eventsPath, role: "events", rows: events.count)]
+        + (try StoreFingerprint.inputs(store, path: db)) + (try factorInputs(settings))
+    }
+    log.progress(
+      "study: \(events.count) event(s), \(events.reduce(0) { $0 + max(1, $1.tickers.count) }) pair(s)")
+    let result = try watch.time("study") { () throws(PipelineError) in
+      try run(events: events, prices: store, settings: settings)
+    }
+    let resolved = ResolvedStudy(result.parameters, groupBy: settings.groupBy)
+    log.progress("reports: writing into \(job.out)")
+    let written = try watch.time("reports") { () throws(PipelineError) in
+      try ReportStage.write(
+        result, to: job.out,
+        options: ReportStage.options(
+          settings, resolved: resolved,
+          extraLinks: [
+            .init(
+              file: RunManifest.fileName,
+              description: "run manifest: command, parameters, input digests, timings")
+          ]))
+    }
+    let parameters = JobParameters(
+      events: eventsPath, db: db, out: Fingerprint.absolute(job.out), study: settings)
+    return try finish(
+      command: "study", argv: argv, parameters: parameters, resolved: resolved, inputs: inputs,
+      result: result,
+      written: written, out: job.out, watch: watch, rerunOf: rerunOf)
+  }
+
+  /// The factor files of `settings`, fingerprinted (rows: non-empty lines).
+  static func factorInputs(_ settings: StudySettings) throws(PipelineError) -> [InputFile] {
+    var out: [InputFile] = []
+    for f in settings.factors {
+      out.append(try InputFile.of(f, role: "factors", rows: Fingerprint.lines(try Inputs.readText(f))))
+    }
+    return out
+  }
+
+  /// Fingerprints the outputs, assembles the manifest and writes `run.json`.
+  static func finish(
+    command: String, argv: [String], parameters: JobParameters, resolved: ResolvedStudy, inputs: [InputFile],
+    result: StudyResult, written: [String], out: String, watch: Stopwatch, rerunOf: String?
+  ) throws(PipelineError) -> JobOutcome {
+    var outputs: [OutputFile] = []
+    for path in written where !path.hasSuffix(".sqlite") {
+      outputs.append(try OutputFile.of(path))
+    }
+    let manifest = RunManifest(
+      command: command, argv: argv, workingDirectory: FileManager.default.currentDirectoryPath,
+      parameters: parameters, resolved: resolved, inputs: inputs, pairs: result.pairs.count,
+      outcomes: OutcomeCount.of(result), outputs: outputs, startedAt: Stopwatch.iso(watch.startDate),
+      finishedAt: Stopwatch.iso(Date()), durationSeconds: watch.elapsed, stageSeconds: watch.stages,
+      rerunOf: rerunOf)
+    let path = try ReportStage.writeManifest(manifest, out: out)
+    return JobOutcome(study: result, written: written + [path], manifest: manifest)
+  }
+}

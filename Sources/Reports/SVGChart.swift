@@ -10,6 +10,8 @@ public struct SVGChart: Sendable {
     public var points: [(x: Double, y: Double)]
     /// Optional band (x, low, high) drawn shaded behind the line, e.g. a 95% confidence band.
     public var band: [(x: Double, low: Double, high: Double)]
+    /// How the band is drawn.
+    public var bandStyle: BandStyle = .fill
 
     /// Creates a series.
     public init(
@@ -19,6 +21,15 @@ public struct SVGChart: Sendable {
       self.points = points
       self.band = band
     }
+  }
+
+  /// How a series' band is drawn.
+  public enum BandStyle: Sendable {
+    /// A shaded area behind the line.
+    case fill
+    /// A vertical interval (whisker with caps) at each point; series drawn this way are shifted
+    /// slightly apart along x so their intervals do not hide each other.
+    case whiskers
   }
 
   /// Chart title.
@@ -31,7 +42,17 @@ public struct SVGChart: Sendable {
   public var series: [Series]
   /// Format y tick values as percentages.
   public var yAsPercent: Bool
-  /// Width and height in pixels.
+  /// A short note shown under the x-axis label (e.g. what the shaded band is); empty for none.
+  public var note: String = ""
+  /// Legend text of the shaded band swatch (shown when any series has a filled band).
+  public var bandLabel: String = "95% band"
+  /// Legend text of the whisker swatch (shown when any series has whiskers).
+  public var whiskerLabel: String = "95% interval"
+  /// X range drawn even where no series has points (e.g. the event span); `nil` = the data's.
+  public var xRange: (low: Double, high: Double)? = nil
+  /// Text shown in the middle of the plot when no series has a point.
+  public var emptyMessage: String = "No data to plot"
+  /// Width in pixels.
   public var width: Double = 800
   /// Height in pixels.
   public var height: Double = 480
@@ -52,9 +73,12 @@ public struct SVGChart: Sendable {
   /// The SVG document.
   public func render() -> String {
     let left = 80.0
-    let right = 180.0
+    let longest = series.map { SVGChart.legendText($0.label).count }.max() ?? 0
+    let right = min(330, max(140, 75 + 7.5 * Double(longest)))
     let top = 50.0
-    let bottom = 60.0
+    // The note sits under the x-axis label, wrapped to the chart's width (~6 px a character at 11 px).
+    let noteLines = note.isEmpty ? [] : SVGChart.wrap(note, width: Int((width - left - 20) / 6))
+    let bottom = 60.0 + 14 * Double(noteLines.count)
     let plotW = width - left - right
     let plotH = height - top - bottom
     var xs: [Double] = []
@@ -69,8 +93,8 @@ public struct SVGChart: Sendable {
         ys.append(b.high)
       }
     }
-    let xMin = xs.min() ?? 0
-    let xMax = max(xs.max() ?? 1, xMin + 1)
+    let xMin = min(xs.min() ?? xRange?.low ?? 0, xRange?.low ?? .infinity)
+    let xMax = max(xs.max() ?? xRange?.high ?? 1, xRange?.high ?? -.infinity, xMin + 1)
     let yTicks = SVGChart.niceTicks(min: ys.min() ?? 0, max: ys.max() ?? 1)
     let yMin = yTicks.first ?? 0
     let yMax = max(yTicks.last ?? 1, yMin + 1e-12)
@@ -119,34 +143,75 @@ public struct SVGChart: Sendable {
         "<line x1=\"\(f(px(0)))\" y1=\"\(f(top))\" x2=\"\(f(px(0)))\" y2=\"\(f(top + plotH))\" stroke=\"#888\" stroke-dasharray=\"2 3\"/>\n"
     }
     s +=
-      "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 15))\" text-anchor=\"middle\">\(SVGChart.xml(xLabel))</text>\n"
+      "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(top + plotH + 45))\" text-anchor=\"middle\">\(SVGChart.xml(xLabel))</text>\n"
     s +=
       "<text transform=\"translate(20 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(SVGChart.xml(yLabel))</text>\n"
+    // Whisker series are shifted apart along x by a tenth of a unit (at most 0.4 in all).
+    let whiskerSeries = series.indices.filter {
+      !series[$0].band.isEmpty && series[$0].bandStyle == .whiskers
+    }
+    let dodgeStep = whiskerSeries.count > 1 ? min(0.1, 0.4 / Double(whiskerSeries.count - 1)) : 0
+    var dx = [Double](repeating: 0, count: series.count)
+    for (k, i) in whiskerSeries.enumerated() {
+      dx[i] = (Double(k) - Double(whiskerSeries.count - 1) / 2) * dodgeStep
+    }
     // Bands, then lines, then legend.
     for (i, ser) in series.enumerated() where !ser.band.isEmpty {
       let color = SVGChart.palette[i % SVGChart.palette.count]
       let pts = ser.band.filter { $0.low.isFinite && $0.high.isFinite }
       guard !pts.isEmpty else { continue }
-      let upper = pts.map { "\(f(px($0.x))),\(f(py($0.high)))" }
-      let lower = pts.reversed().map { "\(f(px($0.x))),\(f(py($0.low)))" }
-      s +=
-        "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+      switch ser.bandStyle {
+      case .fill:
+        let upper = pts.map { "\(f(px($0.x))),\(f(py($0.high)))" }
+        let lower = pts.reversed().map { "\(f(px($0.x))),\(f(py($0.low)))" }
+        s +=
+          "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
+      case .whiskers:
+        for b in pts {
+          let x = px(b.x + dx[i])
+          s +=
+            "<path d=\"M\(f(x)),\(f(py(b.low)))V\(f(py(b.high)))M\(f(x - 3)),\(f(py(b.low)))h6M\(f(x - 3)),\(f(py(b.high)))h6\" stroke=\"\(color)\" stroke-opacity=\"0.6\" fill=\"none\"/>\n"
+        }
+      }
     }
     for (i, ser) in series.enumerated() {
       let color = SVGChart.palette[i % SVGChart.palette.count]
-      let pts = ser.points.filter { $0.y.isFinite }.map { "\(f(px($0.x))),\(f(py($0.y)))" }
+      let pts = ser.points.filter { $0.y.isFinite }.map { "\(f(px($0.x + dx[i]))),\(f(py($0.y)))" }
       if pts.count > 1 {
         s +=
           "<polyline points=\"\(pts.joined(separator: " "))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
       }
-      for p in ser.points where p.y.isFinite {
-        s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.5\" fill=\"\(color)\"/>\n"
+      for p in ser.points where p.y.isFinite && ser.points.count <= 60 {
+        s += "<circle cx=\"\(f(px(p.x + dx[i])))\" cy=\"\(f(py(p.y)))\" r=\"2.5\" fill=\"\(color)\"/>\n"
       }
       let ly = top + 10 + Double(i) * 20
       s +=
         "<line x1=\"\(f(left + plotW + 15))\" y1=\"\(f(ly))\" x2=\"\(f(left + plotW + 40))\" y2=\"\(f(ly))\" stroke=\"\(color)\" stroke-width=\"3\"/>\n"
       s +=
-        "<text x=\"\(f(left + plotW + 46))\" y=\"\(f(ly + 4))\">\(SVGChart.xml(String(ser.label.prefix(18))))</text>\n"
+        "<text x=\"\(f(left + plotW + 46))\" y=\"\(f(ly + 4))\">\(SVGChart.xml(SVGChart.legendText(ser.label)))</text>\n"
+    }
+    var swatchY = top + 10 + Double(series.count) * 20
+    if let i = series.indices.first(where: { !series[$0].band.isEmpty && series[$0].bandStyle == .fill }) {
+      let color = SVGChart.palette[i % SVGChart.palette.count]
+      s +=
+        "<rect x=\"\(f(left + plotW + 15))\" y=\"\(f(swatchY - 7))\" width=\"25\" height=\"14\" fill=\"\(color)\" fill-opacity=\"0.15\"/>\n"
+      s += "<text x=\"\(f(left + plotW + 46))\" y=\"\(f(swatchY + 4))\">\(SVGChart.xml(bandLabel))</text>\n"
+      swatchY += 20
+    }
+    if !whiskerSeries.isEmpty {
+      let x = left + plotW + 27.5
+      s +=
+        "<path d=\"M\(f(x)),\(f(swatchY - 7))V\(f(swatchY + 7))M\(f(x - 3)),\(f(swatchY - 7))h6M\(f(x - 3)),\(f(swatchY + 7))h6\" stroke=\"#555\" fill=\"none\"/>\n"
+      s +=
+        "<text x=\"\(f(left + plotW + 46))\" y=\"\(f(swatchY + 4))\">\(SVGChart.xml(whiskerLabel))</text>\n"
+    }
+    if xs.isEmpty {
+      s +=
+        "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(top + plotH * 0.35))\" text-anchor=\"middle\" font-size=\"15\" fill=\"#777\">\(SVGChart.xml(emptyMessage))</text>\n"
+    }
+    for (i, line) in noteLines.enumerated() {
+      s +=
+        "<text x=\"\(f(left))\" y=\"\(f(height - 10 - Double(noteLines.count - 1 - i) * 14))\" font-size=\"11\" fill=\"#555\">\(SVGChart.xml(line))</text>\n"
     }
     s += "</svg>\n"
     return s
@@ -163,15 +228,22 @@ public struct SVGChart: Sendable {
     }
     let raw = (hi - lo) / 6
     let mag = pow10(Int((log10(raw)).rounded(.down)))
-    let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
-    var t = (lo / step).rounded(.down) * step
-    var out: [Double] = []
-    while t <= hi + step * 1e-9 {
-      out.append(abs(t) < step * 1e-9 ? 0 : t)
-      t += step
+    // Of the round steps giving at most 10 ticks, the one whose ticks waste the least room
+    // (ties: the larger step).
+    var best: [Double] = []
+    for step in [1.0, 2, 5, 10, 20].map({ $0 * mag }) {
+      var t = (lo / step).rounded(.down) * step
+      var out: [Double] = []
+      while t <= hi + step * 1e-9 {
+        out.append(abs(t) < step * 1e-9 ? 0 : t)
+        t += step
+      }
+      if let last = out.last, last < hi { out.append(last + step) }
+      guard out.count <= 10, let first = out.first, let last = out.last else { continue }
+      if let bf = best.first, let bl = best.last, bl - bf < last - first + step * 1e-9 { continue }
+      best = out
     }
-    if let last = out.last, last < hi { out.append(last + step) }
-    return out
+    return best.isEmpty ? [lo, hi] : best
   }
 
   static func pow10(_ e: Int) -> Double {
@@ -215,6 +287,29 @@ public struct SVGChart: Sendable {
     var frac = String(Int(((a - Double(whole)) * scale).rounded()))
     while frac.count < decimals { frac = "0" + frac }
     return (neg ? "-" : "") + String(whole) + "." + frac
+  }
+
+  /// A legend label, shortened to 36 characters.
+  static func legendText(_ label: String) -> String {
+    label.count > 36 ? String(label.prefix(35)) + "…" : label
+  }
+
+  /// Splits `text` into lines of at most `width` characters at spaces.
+  static func wrap(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ") {
+      if current.isEmpty {
+        current = String(word)
+      } else if current.count + 1 + word.count <= width {
+        current += " " + word
+      } else {
+        lines.append(current)
+        current = String(word)
+      }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
   }
 
   /// Escapes text for XML.

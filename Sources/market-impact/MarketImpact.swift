@@ -1,4 +1,5 @@
 import ArgumentParser
+import Pipeline
 
 /// The `market-impact` command line: one subcommand per stage, plus `run` for the whole job.
 @main
@@ -11,8 +12,9 @@ struct MarketImpact: ParsableCommand {
       Stages on their own: ingest (price CSVs → SQLite store), extract (articles → events CSV),
       study (events × stored prices → abnormal returns and reports).
       """,
+    version: MarketImpactVersion.current,
     subcommands: [
       RunCommand.self, IngestCommand.self, PricesCommand.self, ExtractCommand.self, DatesCommand.self,
-      StudyCommand.self, CalendarCommand.self,
+      StudyCommand.self, RerunCommand.self, CalendarCommand.self,
     ])
 }

@@ -8,8 +8,9 @@ struct RunCommand: ParsableCommand {
     abstract: "Ingest prices, extract events from articles, run the study and write every report.",
     discussion: """
       Writes into --out: market-impact.sqlite (the price store), events_extracted.csv,
-      articles.csv, and the study reports (abnormal_returns.csv, car.csv, excluded.csv,
-      events.csv, caar.svg).
+      articles.csv, the study reports (abnormal_returns.csv, car.csv, excluded.csv, events.csv,
+      caar.svg, car_paths.svg, report.html) and run.json, the manifest that
+      `market-impact rerun` re-runs.
       """)
 
   @Option(help: "Article file or folder (repeatable): .txt, .html, RSS/Atom, .json, .jsonl.")
@@ -40,9 +41,8 @@ struct RunCommand: ParsableCommand {
     var extract = ExtractSettings()
     extract.tickerFiles = tickers
     extract.published = published
-    let outcome = try RunStage.run(
-      articles: articles, prices: prices, out: out, ingest: IngestSettings(), extract: extract,
-      study: study.settings, progress: log.say)
+    let job = RunJob(articles: articles, prices: prices, out: out, extract: extract, study: study.settings)
+    let outcome = try RunStage.perform(job, argv: CommandLine.arguments, log: log.log)
     log.say(ReportStage.summary(outcome.study))
     log.say("wrote \(outcome.written.count) files into \(out)")
   }

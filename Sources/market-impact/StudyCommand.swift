@@ -10,7 +10,8 @@ struct StudyCommand: ParsableCommand {
       The events file is the extractor's events.csv or any CSV with at least `date` and `ticker`
       columns (`ticker` may list several, `;`-separated; optional `event_id`, `time` HH:MM and
       `timezone`; other columns are kept for grouping). Writes abnormal_returns.csv, car.csv,
-      excluded.csv, events.csv (as used, with day 0) and caar.svg into --out.
+      excluded.csv, events.csv (as used, with day 0), caar.svg, car_paths.svg, report.html and
+      run.json into --out. `market-impact rerun OUT/run.json` runs it again.
       """)
 
   @Option(help: "The SQLite price store written by `ingest`.")
@@ -29,10 +30,9 @@ struct StudyCommand: ParsableCommand {
 
   func run() throws {
     let log = Diagnostics(quiet: quiet)
-    let store = try IngestStage.openStore(db)
-    let result = try StudyStage.run(eventsPath: events, prices: store, settings: study.settings)
-    let written = try ReportStage.write(result, to: out)
-    log.say(ReportStage.summary(result))
-    log.say("wrote \(written.joined(separator: ", "))")
+    let job = StudyJob(db: db, events: events, out: out, settings: study.settings)
+    let outcome = try StudyStage.perform(job, argv: CommandLine.arguments, log: log.log)
+    log.say(ReportStage.summary(outcome.study))
+    log.say("wrote \(outcome.written.count) files into \(out)")
   }
 }

@@ -1,0 +1,70 @@
+import EventStudy
+import Foundation
+import MarketData
+import Reports
+
+/// Writes a study's reports.
+public enum ReportStage {
+  /// Writes every report of `result` into `out` (created when missing); returns the paths.
+  public static func write(
+    _ result: StudyResult, to out: String, options: ReportOptions = ReportOptions()
+  ) throws(PipelineError) -> [String] {
+    try Inputs.makeDirectory(out)
+    do { return try ReportWriter.write(result, to: out, options: options) } catch {
+      throw .stage(error.description)
+    }
+  }
+
+  /// The report options for a job: grouping and the settings table of `report.html`.
+  static func options(_ settings: StudySettings, resolved: ResolvedStudy, extraLinks: [HTMLReport.Link])
+    -> ReportOptions
+  {
+    var o = ReportOptions()
+    o.groupBy = settings.groupBy
+    let market =
+      resolved.marketPerExchange.isEmpty
+      ? resolved.marketDefault
+      : ([resolved.marketDefault]
+        + resolved.marketPerExchange.keys.sorted().map { "\($0)=\(resolved.marketPerExchange[$0] ?? "")" })
+        .joined(separator: ", ")
+    o.parameters = [
+      ("model", resolved.model),
+      ("estimation window", resolved.estimation),
+      ("minimum estimation returns", String(resolved.minimumEstimationReturns)),
+      ("event windows", resolved.windows.joined(separator: ", ")),
+      ("non-trading event day", resolved.nonTrading),
+      ("returns", resolved.returns),
+      ("market index", market),
+      ("factor files", settings.factors.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")),
+      ("group by", settings.groupBy.joined(separator: ", ")),
+    ]
+    o.extraLinks = extraLinks
+    return o
+  }
+
+  /// A short human summary: outcome counts and, per window, N and CAAR.
+  public static func summary(_ result: StudyResult) -> String {
+    var lines: [String] = []
+    let counts = result.outcomeCounts.filter { $0.count > 0 }.map { "\($0.outcome.code) \($0.count)" }
+    lines.append("pairs: \(result.pairs.count) (\(counts.joined(separator: ", ")))")
+    for w in result.parameters.windows {
+      let cars = result.okPairs.compactMap { $0.result(for: w) }.filter(\.complete).map(\.car)
+      guard !cars.isEmpty else { continue }
+      let mean = cars.reduce(0, +) / Double(cars.count)
+      lines.append("window \(w.start):\(w.end): N=\(cars.count) CAAR=\(percent(mean))")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  static func percent(_ x: Double) -> String {
+    let v = (x * 10000).rounded() / 100
+    return "\(v)%"
+  }
+
+  /// Fingerprints the written reports and writes `run.json` beside them; returns its path.
+  static func writeManifest(_ manifest: RunManifest, out: String) throws(PipelineError) -> String {
+    let path = (out as NSString).appendingPathComponent(RunManifest.fileName)
+    try Inputs.write(try manifest.render(), to: path)
+    return path
+  }
+}
