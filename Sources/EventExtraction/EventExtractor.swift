@@ -2,6 +2,11 @@ import MarketData
 
 /// Finds trade-policy announcements in articles, classifies and dates them, resolves parties,
 /// commodities and tickers, and merges reports of the same announcement across articles.
+///
+/// Detection is sentence by sentence: a measure word (tariff, export controls, agreement…) and a
+/// trigger verb (impose, lift, agree…) in the same clause, without hedging, negation, commentary
+/// or background cues. The announce date comes from a time expression in that sentence (not an
+/// effective or expiry date), else the dateline, else the publication date (marked as such).
 public struct EventExtractor: Sendable {
   /// The options (publication override, zone, alias table).
   public var options: ExtractionOptions
@@ -11,16 +16,759 @@ public struct EventExtractor: Sendable {
     self.options = options
   }
 
+  static let parties = PhraseMatcher(PartyLexicon.entries)
+  static let measures = PhraseMatcher(EventLexicon.measures)
+  static let commodities = PhraseMatcher(EventLexicon.commodities)
+
   /// Extracts the events of `articles`.
   public func extract(_ articles: [Article]) -> ExtractionResult {
     var summaries: [ArticleSummary] = []
-    for a in articles {
+    var all: [(event: PolicyEvent, published: CivilDate?, order: Int)] = []
+    var warnings: [ExtractionWarning] = []
+    for (n, a) in articles.enumerated() {
       let published = options.published ?? a.published
+      let (events, w) = extract(article: a, published: published)
+      warnings += w
       summaries.append(
         ArticleSummary(
           article: a.id, title: a.title, published: published,
-          publishedSource: options.published != nil ? "user" : a.publishedSource, eventCount: 0))
+          publishedSource: options.published != nil ? "user" : a.publishedSource, eventCount: events.count))
+      for e in events { all.append((e, published?.date, n)) }
     }
-    return ExtractionResult(articles: summaries, events: [], warnings: [])
+    let merged = EventExtractor.deduplicate(
+      all.map { ($0.event, $0.published) }, window: options.duplicateWindowDays)
+    return ExtractionResult(articles: summaries, events: merged, warnings: warnings)
+  }
+
+  // MARK: one article
+
+  struct Candidate {
+    var sentence: Int
+    var trigger: Int
+    var type: String
+    var action: String
+    var direction: String
+    var actor: String?
+    var targets: [String]
+    var commodities: [String]
+    var date: TimeExpression?
+    var evidence: String
+    var confidence: Double
+    var fromTitle: Bool
+    var hasParty = true
+  }
+
+  struct Doc {
+    var bytes: [UInt8]
+    var tokens: [Token]
+    var words: [String]
+    var sentence: [Int32]
+    var sentenceRanges: [Range<Int>]
+    var titleEnd: Int  // tokens before this index belong to the title
+    var expressions: [(TimeExpression, Range<Int>)]
+    var parties: [(code: String, range: Range<Int>, generic: Bool)]
+    var measures: [(type: String, range: Range<Int>, key: String)]
+    var commodities: [(name: String, range: Range<Int>)]
+    var datelineRange: Range<Int> = 0..<0
+  }
+
+  static let genericParties: Set<String> = [
+    "commerce ministry", "ministry of commerce", "commerce department", "department of commerce",
+    "treasury department",
+    "congress", "senate", "bloc", "the bloc", "state council", "europe", "european",
+  ]
+
+  func buildDoc(_ a: Article, reference: CivilDate?) -> Doc {
+    var text = a.body
+    var titleIncluded = false
+    if !a.title.isEmpty {
+      let head = a.body.prefix(a.title.count + 400)
+      if !head.contains(a.title) {
+        text = a.title + "\n\n" + a.body
+        titleIncluded = true
+      }
+    }
+    let bytes = Array(text.utf8)
+    let (tokens, words) = Tokenizer.tokenize(bytes)
+    let sentence = Tokenizer.sentences(tokens, words)
+    var ranges: [Range<Int>] = []
+    var s = 0
+    for i in 0..<tokens.count where i + 1 == tokens.count || sentence[i + 1] != sentence[i] {
+      ranges.append(s..<(i + 1))
+      s = i + 1
+    }
+    var titleEnd = 0
+    if titleIncluded || !a.title.isEmpty {
+      // The title is the first sentence(s) up to the first line break after its length.
+      let titleScalars = a.title.unicodeScalars.count
+      while titleEnd < tokens.count, tokens[titleEnd].start < titleScalars { titleEnd += 1 }
+    }
+    let xs = TemporalTagger().tag(
+      bytes: bytes, tokens: tokens, words: words, sentences: sentence, reference: reference)
+    var expressions: [(TimeExpression, Range<Int>)] = []
+    var ti = 0
+    for x in xs {
+      while ti < tokens.count, tokens[ti].start < x.start { ti += 1 }
+      var tj = ti
+      while tj < tokens.count, tokens[tj].end <= x.end { tj += 1 }
+      expressions.append((x, ti..<max(ti + 1, tj)))
+    }
+    var parties: [(String, Range<Int>, Bool)] = []
+    var measures: [(String, Range<Int>, String)] = []
+    var commodities: [(String, Range<Int>)] = []
+    var i = 0
+    while i < tokens.count {
+      let t = tokens[i]
+      guard t.kind == .word else {
+        i += 1
+        continue
+      }
+      // Dotted abbreviations: U.S., U.K., E.U.
+      if t.capitalized, words[i].count == 1, i + 3 < tokens.count, tokens[i + 1].scalar == ".",
+        tokens[i + 2].kind == .word, words[i + 2].count == 1, tokens[i + 2].capitalized,
+        !tokens[i + 2].spaceBefore
+      {
+        var key = words[i] + words[i + 2]
+        var e = i + 3
+        if e < tokens.count, tokens[e].scalar == "." { e += 1 }
+        if e + 1 < tokens.count, tokens[e].kind == .word, words[e].count == 1, !tokens[e].spaceBefore,
+          tokens[e].capitalized
+        {
+          key += words[e]
+          e += 1
+          if e < tokens.count, tokens[e].scalar == "." { e += 1 }
+        }
+        let code: String? = ["us": "US", "usa": "US", "uk": "GB", "eu": "EU", "un": nil][key] ?? nil
+        if let code {
+          parties.append((code, i..<e, false))
+          i = e
+          continue
+        }
+      }
+      if let (entry, e, _) = EventExtractor.parties.match(tokens, words, at: i, limit: tokens.count) {
+        let ok = !entry.caseSensitive || tokens[i].allCaps
+        // Leaders and capitals must be capitalised; demonyms and names too (avoids "turkey", "china" ware).
+        if ok, tokens[i].capitalized || tokens[i].allCaps {
+          let key = words[i..<e].filter { !$0.isEmpty }.joined(separator: " ")
+          parties.append((entry.code, i..<e, EventExtractor.genericParties.contains(key)))
+          i = e
+          continue
+        }
+      }
+      if let (type, e, _) = EventExtractor.measures.match(tokens, words, at: i, limit: tokens.count) {
+        measures.append((type, i..<e, words[i..<e].filter { !$0.isEmpty }.joined(separator: " ")))
+      }
+      if let (name, e, _) = EventExtractor.commodities.match(tokens, words, at: i, limit: tokens.count) {
+        commodities.append((name, i..<e))
+        i = e
+        continue
+      }
+      i += 1
+    }
+    return Doc(
+      bytes: bytes, tokens: tokens, words: words, sentence: sentence, sentenceRanges: ranges,
+      titleEnd: titleEnd,
+      expressions: expressions, parties: parties.map { (code: $0.0, range: $0.1, generic: $0.2) },
+      measures: measures.map { (type: $0.0, range: $0.1, key: $0.2) },
+      commodities: commodities.map { (name: $0.0, range: $0.1) })
+  }
+
+  func extract(article a: Article, published: PublicationStamp?) -> ([PolicyEvent], [ExtractionWarning]) {
+    let reference = published?.date
+    var doc = buildDoc(a, reference: reference)
+    let dateline = EventExtractor.dateline(doc)
+    doc.datelineRange = dateline.range
+    var warnings: [ExtractionWarning] = []
+    var candidates: [Candidate] = []
+    var mi = 0
+    for (sIx, r) in doc.sentenceRanges.enumerated() {
+      while mi < doc.measures.count, doc.measures[mi].range.lowerBound < r.lowerBound { mi += 1 }
+      var ms: [(type: String, range: Range<Int>, key: String)] = []
+      var k = mi
+      while k < doc.measures.count, doc.measures[k].range.lowerBound < r.upperBound {
+        ms.append(doc.measures[k])
+        k += 1
+      }
+      if var c = detect(doc, sentence: sIx, range: r, measures: ms, reference: reference) {
+        if c.evidence == a.title { c.fromTitle = true }
+        candidates.append(c)
+      }
+    }
+    // Article-level fallbacks: the lead sentence's date, the dateline (date and city), the main actor.
+    let leadDate = EventExtractor.leadDate(doc, reference: reference)
+    var groups: [Candidate] = []
+    var keyOf: [String: Int] = [:]
+    let mainActor = candidates.lazy.compactMap { $0.actor }.first ?? dateline.actor ?? doc.parties.first?.code
+    // Measures that are parts of another event of the article: tariff duties of an anti-dumping
+    // case, tariff cuts and lifts by the parties of an agreement.
+    let dumpingActors = Set(
+      candidates.filter { $0.type == "anti_dumping" }.compactMap { $0.actor ?? mainActor })
+    var agreementParties = Set<String>()
+    for k in candidates.indices {
+      let actor = candidates[k].actor ?? mainActor ?? ""
+      if candidates[k].type == "tariff", dumpingActors.contains(actor) { candidates[k].type = "anti_dumping" }
+      if candidates[k].type == "agreement" {
+        agreementParties.insert(actor)
+        for t in candidates[k].targets { agreementParties.insert(t) }
+      } else if candidates[k].action == "lift", agreementParties.contains(actor), !candidates[k].fromTitle {
+        candidates[k].type = "agreement"
+        candidates[k].action = "agree"
+        candidates[k].direction = "liberalize"
+      }
+    }
+    for var c in candidates {
+      if c.actor == nil { c.actor = mainActor }
+      guard let actor = c.actor else { continue }
+      c.targets.removeAll { $0 == actor }
+      if c.targets.isEmpty, c.type == "agreement" || c.type == "negotiation" {
+        // The other party of an agreement: the first other party in the article.
+        if let other = doc.parties.first(where: { $0.code != actor })?.code { c.targets = [other] }
+      }
+      let actionKey = c.type == "agreement" || c.type == "negotiation" ? "agree" : c.action
+      let key = c.type + "|" + actor + "|" + actionKey
+      if let g = keyOf[key] {
+        var m = groups[g]
+        for t in c.targets where !m.targets.contains(t) { m.targets.append(t) }
+        for x in c.commodities where !m.commodities.contains(x) { m.commodities.append(x) }
+        if m.date == nil, c.date != nil {
+          m.date = c.date
+          if m.fromTitle { m.evidence = c.evidence }
+        }
+        if m.fromTitle && !c.fromTitle && m.date == nil {
+          m.evidence = c.evidence
+          m.fromTitle = false
+        }
+        m.confidence = min(0.99, max(m.confidence, c.confidence) + 0.05)
+        groups[g] = m
+      } else if c.hasParty {
+        keyOf[key] = groups.count
+        groups.append(c)
+      }
+    }
+    let (companies, tickers) = options.aliases.find(doc.tokens, doc.words, doc.bytes)
+    var events: [PolicyEvent] = []
+    for g in groups {
+      var announced: CivilDate? = nil
+      var granularity = DateGranularity.unknown
+      var minute: Int? = nil
+      var zone: String? = nil
+      var fromPublication = false
+      if let x = g.date, let d = x.date {
+        announced = d
+        granularity = x.dateGranularity
+        if x.granularity == .time {
+          minute = x.minute
+          zone = x.timeZone ?? options.timeZone
+        }
+      } else if let x = leadDate, let d = x.date {
+        announced = d
+        granularity = x.dateGranularity
+      } else if let d = dateline.date {
+        announced = d
+        granularity = .day
+      } else if let p = published {
+        announced = p.date
+        granularity = .day
+        fromPublication = true
+      } else {
+        warnings.append(
+          ExtractionWarning(
+            article: a.id, offset: doc.tokens[g.trigger].start,
+            message:
+              "no publication date and no absolute date in the text: event date left unresolved (give --published)"
+          ))
+      }
+      var commodities = g.commodities
+      if commodities.isEmpty {
+        // Commodities named in the title or the lead describe the article's event.
+        let lead = doc.sentenceRanges.prefix(3).last?.upperBound ?? 0
+        for c in doc.commodities
+        where c.range.lowerBound < max(lead, doc.titleEnd) && !commodities.contains(c.name) {
+          commodities.append(c.name)
+        }
+      }
+      var conf = g.confidence
+      if announced == nil { conf -= 0.1 }
+      if fromPublication { conf -= 0.05 }
+      events.append(
+        PolicyEvent(
+          id: "", announced: announced, granularity: announced == nil ? .unknown : granularity,
+          announcedMinute: minute,
+          timeZone: zone, type: g.type, action: g.action, direction: g.direction, actor: g.actor ?? "",
+          targets: g.targets, commodities: commodities, companies: companies, tickers: tickers,
+          confidence: max(0.05, min(0.99, conf)), evidence: g.evidence,
+          sources: [a.url.isEmpty ? a.id : a.id],
+          dateFromPublication: fromPublication))
+    }
+    return (events, warnings)
+  }
+
+  // MARK: sentence-level detection
+
+  static let importWords: Set<String> = ["imports", "import", "purchases", "buying", "shipments", "entry"]
+  static let exportWords: Set<String> = ["exports", "export", "sales", "shipments", "supplies", "supply"]
+  static let barVerbs: Set<String> = [
+    "ban", "bans", "banned", "banning", "halt", "halts", "halted", "halting", "suspend", "suspends",
+    "suspended",
+    "suspending", "block", "blocks", "blocked", "blocking", "restrict", "restricts", "restricted",
+    "restricting",
+    "curb", "curbs", "curbed", "curbing", "stop", "stops", "stopped", "bar", "bars", "barred", "barring",
+    "prohibit", "prohibits", "prohibited", "limit", "limits", "limited", "limiting",
+  ]
+  static let resumeVerbs: Set<String> = [
+    "resume", "resumes", "resumed", "resuming", "allow", "allows", "allowed", "reopen", "reopens", "reopened",
+    "approve", "approves", "approved",
+  ]
+  static let liberalizingContext: Set<String> = [
+    "exemption", "exemptions", "exclusion", "exclusions", "truce", "pause", "suspension", "waiver", "waivers",
+    "reprieve", "moratorium",
+  ]
+  static let statisticsCues: Set<String> = [
+    "data", "figures", "statistics", "showed", "shows", "surplus", "deficit", "index", "survey", "percent",
+  ]
+
+  func text(_ doc: Doc, _ r: Range<Int>) -> String {
+    guard !r.isEmpty else { return "" }
+    let s = doc.tokens[r.lowerBound].byteStart
+    let e = doc.tokens[r.upperBound - 1].byteEnd
+    return String(decoding: doc.bytes[s..<e], as: UTF8.self).split(whereSeparator: { $0 == "\n" }).joined(
+      separator: " ")
+  }
+
+  func detect(
+    _ doc: Doc, sentence sIx: Int, range r: Range<Int>,
+    measures ms: [(type: String, range: Range<Int>, key: String)],
+    reference: CivilDate?
+  ) -> Candidate? {
+    let words = doc.words
+    let tokens = doc.tokens
+    // Find (measure type, trigger verb, action).
+    var best: (type: String, verb: Int, action: String, measure: Range<Int>?, dist: Int)? = nil
+    for i in r where tokens[i].kind == .word {
+      let w = words[i]
+      // Verb + imports/exports ("halted imports of…", "resumed exports").
+      if EventExtractor.barVerbs.contains(w) || EventExtractor.resumeVerbs.contains(w) {
+        var j = i + 1
+        var steps = 0
+        while j < r.upperBound, steps < 5 {
+          let o = words[j]
+          if EventExtractor.importWords.contains(o) || EventExtractor.exportWords.contains(o) {
+            let type =
+              EventExtractor.importWords.contains(o) && o != "shipments"
+              ? "import_ban" : (EventExtractor.exportWords.contains(o) ? "export_control" : "import_ban")
+            let action = EventExtractor.resumeVerbs.contains(w) ? "lift" : "impose"
+            if best == nil || best?.dist ?? 99 > steps + 3 {
+              best = (type, i, action, j..<(j + 1), steps + 3)
+            }
+            break
+          }
+          if tokens[j].kind == .punct, tokens[j].scalar == "," || tokens[j].scalar == ";" { break }
+          j += 1
+          steps += 1
+        }
+      }
+      guard var verbAction = EventLexicon.verbs[w] else { continue }
+      if w == "may" || w == "rule", tokens[i].capitalized { continue }
+      let nextWord = i + 1 < r.upperBound ? words[i + 1] : ""
+      if ["strike", "strikes", "struck", "striking"].contains(w), nextWord == "down" { verbAction = "rule" }
+      if w.hasPrefix("sign"),
+        (i + 1..<min(r.upperBound, i + 4)).contains(where: { EventLexicon.instruments.contains(words[$0]) })
+      {
+        verbAction = "announce"
+      }
+      if i >= r.lowerBound + 2, words[i - 1] == "to", let gov = EventLexicon.governing[words[i - 2]] {
+        verbAction = verbAction == "agree" ? verbAction : (gov == "threaten" ? "threaten" : "propose")
+      }
+      if i >= r.lowerBound + 2, words[i - 1] == "to", EventLexicon.governing[words[i - 2]] == nil,
+        EventLexicon.verbs[words[i - 2]] != nil,
+        ["propose", "threaten"].contains(EventLexicon.verbs[words[i - 2]] ?? "")
+      {
+        verbAction = EventLexicon.verbs[words[i - 2]] ?? verbAction
+      }
+      // Nearest measure within the clause: after the verb (object) or before it (passive/subject).
+      for m in ms {
+        let dist: Int
+        if m.range.lowerBound >= i {
+          dist = m.range.lowerBound - i
+          if dist > 10 { continue }
+        } else {
+          dist = i - m.range.upperBound + 2
+          if dist > 7 { continue }
+        }
+        if m.range.contains(i) { continue }
+        var action = verbAction
+        var type = m.type
+        if action == "announce" {
+          switch type {
+          case "agreement": action = "agree"
+          case "negotiation", "other": action = "other"
+          default: action = "impose"
+          }
+        }
+        if type == "agreement", ["impose", "lift", "extend", "propose", "announce"].contains(action) {
+          if action == "impose"
+            && !["reach", "reached", "strike", "struck", "announce", "announced", "announces"].contains(w)
+          {
+            // "imposed under the agreement": the measure is what matters.
+            continue
+          }
+          if action == "impose" { action = "agree" }
+        }
+        if action == "agree", type != "agreement", type != "negotiation" {
+          // "agreed to lift tariffs": the following verb decides.
+          if i + 2 < r.upperBound, words[i + 1] == "to", let next = EventLexicon.verbs[words[i + 2]],
+            next != "agree"
+          {
+            action = next == "announce" ? "impose" : next
+          } else {
+            type = "agreement"
+          }
+        }
+        if type == "negotiation" {
+          if !["propose", "agree", "other", "lift", "impose"].contains(action) { continue }
+          action = action == "propose" ? "propose" : "other"
+        }
+        if type == "other" { action = action == "propose" ? "propose" : action == "rule" ? "rule" : "other" }
+        if action == "rule", type == "tariff" { type = m.key.contains("anti") ? "anti_dumping" : type }
+        if best == nil || dist < best?.dist ?? 99 { best = (type, i, action, m.range, dist) }
+      }
+    }
+    guard var found = best else { return nil }
+    // Anti-dumping duties are tariffs by name but anti_dumping by type.
+    if found.type == "tariff", ms.contains(where: { $0.type == "anti_dumping" }) {
+      found.type = "anti_dumping"
+    }
+    if found.type == "other", let better = ms.first(where: { $0.type != "other" && $0.type != "negotiation" })
+    {
+      found.type = better.type
+    }
+    // "The new deal will reduce …": consequences of an agreement are part of the agreement.
+    if found.type != "agreement", found.type != "negotiation",
+      ms.contains(where: {
+        $0.type == "agreement" && $0.range.upperBound <= found.verb && found.verb - $0.range.upperBound <= 12
+      })
+    {
+      found.type = "agreement"
+      found.action = "agree"
+    }
+    let v = found.verb
+    let isThreat = found.action == "threaten"
+    // Hedging, negation, commentary: look at the clause before the verb and at conditionals.
+    let clauseStart = r.lowerBound
+    var j = clauseStart
+    var sawParty = false
+    var commentator = false
+    while j < v {
+      let w = words[j]
+      if !w.isEmpty {
+        if EventLexicon.hedges.contains(w), !(w == "may" && tokens[j].capitalized) {
+          if !isThreat || j > v { return nil }
+          if w != "if" && w != "unless" { return nil }
+        }
+        if w == "expected" || w == "poised" || w == "set" && j + 1 < v && words[j + 1] == "to" && false {
+          return nil
+        }
+        if v - j <= 4, EventLexicon.negations.contains(w) { return nil }
+        if EventLexicon.background.contains(w) { return nil }
+        if w == "had", v - j <= 3,
+          !(clauseStart..<j).contains(where: {
+            ["said", "says", "told", "announced", "confirmed", "stated"].contains(words[$0])
+          })
+        {
+          return nil
+        }
+        if EventLexicon.reactions.contains(w) { return nil }
+        if EventLexicon.privateParties.contains(w), v - j <= 2 { return nil }
+        if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
+      }
+      if doc.parties.contains(where: { $0.range.lowerBound == j }) { sawParty = true }
+      j += 1
+    }
+    if commentator && !sawParty { return nil }
+    if (clauseStart..<min(clauseStart + 3, v)).contains(where: {
+      EventLexicon.privateParties.contains(words[$0])
+    }), !sawParty {
+      return nil
+    }
+    // Conditionals and negations right after the verb.
+    var k = v + 1
+    while k < min(r.upperBound, v + 3) {
+      if EventLexicon.negations.contains(words[k]) && words[k] != "no" { return nil }
+      k += 1
+    }
+    if !isThreat, r.contains(where: { words[$0] == "if" || words[$0] == "whether" || words[$0] == "unless" })
+    {
+      return nil
+    }
+    // Statistics: quantity verbs with statistical vocabulary.
+    if ["impose", "lift"].contains(found.action),
+      [
+        "increase", "increased", "increases", "cut", "cuts", "reduced", "reduce", "raised", "dropped",
+        "drops",
+      ].contains(words[v]),
+      r.contains(where: { EventExtractor.statisticsCues.contains(words[$0]) })
+    {
+      return nil
+    }
+    // Background by phrase: "last year's", "since 2019", "first term", "in 2018".
+    for i in r {
+      let w = words[i]
+      if w == "term", i > 0, words[i - 1] == "first" { return nil }
+      if w == "last", i + 3 < r.upperBound, words[i + 1] == "year",
+        tokens[i + 2].scalar == "'" || tokens[i + 2].scalar == "\u{2019}"
+      {
+        return nil
+      }
+    }
+    // Dates in the sentence.
+    var dateExpr: TimeExpression? = nil
+    var bestDist = Int.max
+    for (x, xr) in doc.expressions where xr.lowerBound >= r.lowerBound && xr.lowerBound < r.upperBound {
+      let before = xr.lowerBound > 0 ? words[xr.lowerBound - 1] : ""
+      let before2 = xr.lowerBound > 1 ? words[xr.lowerBound - 2] : ""
+      let after = xr.upperBound < tokens.count ? words[xr.upperBound] : ""
+      // Background: an explicit date or year well before the reference.
+      if let ref = reference, let d = x.date, x.granularity != .time {
+        let lateEnd: CivilDate
+        switch x.granularity {
+        case .day: lateEnd = d
+        case .week: lateEnd = d.adding(days: 6)
+        case .month: lateEnd = d.adding(days: 30)
+        case .quarter, .season: lateEnd = d.adding(days: 91)
+        case .half: lateEnd = d.adding(days: 182)
+        case .year: lateEnd = d.adding(days: 364)
+        default: lateEnd = d.adding(days: 3650)
+        }
+        let effect = EventLexicon.effectCues.contains(before) || after == "deadline"
+        if lateEnd.days(to: ref) > 45, !effect || before == "since", before != "until", before != "through" {
+          if before == "since" || x.granularity == .day || x.granularity == .week || x.granularity == .month
+            || x.granularity == .year || x.granularity == .quarter
+          {
+            return nil
+          }
+        }
+      }
+      guard x.date != nil, [.time, .day, .week, .month].contains(x.granularity) else { continue }
+      if EventLexicon.effectCues.contains(before) || after == "deadline" { continue }
+      if before == "on", ["effect", "effective", "from", "starting"].contains(before2) { continue }
+      if let ref = reference, let d = x.date, ref.days(to: d) > 2 { continue }
+      let dist = abs(xr.lowerBound - v)
+      if dist < bestDist {
+        bestDist = dist
+        dateExpr = x
+      }
+    }
+    // Parties.
+    let ps = doc.parties.filter {
+      r.contains($0.range.lowerBound) && !doc.datelineRange.contains($0.range.lowerBound)
+    }
+    var actor: String? = nil
+    var targets: [String] = []
+    var actorIx = -1
+    var roles: [(code: String, start: Int, target: Bool)] = []
+    for (n, p) in ps.enumerated() {
+      if p.generic, n > 0, p.range.lowerBound - ps[n - 1].range.upperBound <= 3 { continue }
+      let prev = p.range.lowerBound > r.lowerBound ? words[p.range.lowerBound - 1] : ""
+      let prev2 = p.range.lowerBound > r.lowerBound + 1 ? words[p.range.lowerBound - 2] : ""
+      let next = p.range.upperBound < r.upperBound ? words[p.range.upperBound] : ""
+      var target = EventLexicon.targetPrepositions.contains(prev) && prev != "and"
+      if prev == "and" || prev.isEmpty && tokens[max(0, p.range.lowerBound - 1)].scalar == "-" {
+        // "US and China", "US-China": same role as the previous party.
+        target = roles.last.map { _ in true } ?? false
+      }
+      if prev == "by" { target = false }
+      if EventLexicon.goods.contains(next)
+        || EventExtractor.commodities.match(
+          tokens, words, at: min(p.range.upperBound, tokens.count - 1), limit: tokens.count) != nil
+          && p.range.upperBound < r.upperBound && tokens[p.range.upperBound].kind == .word
+      {
+        target = true
+      }
+      if prev == "of", ["imports", "exports", "goods", "products"].contains(prev2) { target = true }
+      roles.append((p.code, p.range.lowerBound, target))
+    }
+    // Actor: "by X" first, then the nearest non-target before the verb, then the first non-target after it.
+    if let byIx = ps.firstIndex(where: {
+      $0.range.lowerBound > r.lowerBound && words[$0.range.lowerBound - 1] == "by"
+    }) {
+      actor = ps[byIx].code
+      actorIx = ps[byIx].range.lowerBound
+    }
+    if actor == nil, let a = roles.last(where: { !$0.target && $0.start < v }) {
+      actor = a.code
+      actorIx = a.start
+    }
+    if actor == nil, let a = roles.first(where: { !$0.target && $0.start > v }) {
+      actor = a.code
+      actorIx = a.start
+    }
+    for role in roles where role.start != actorIx && role.code != actor && !targets.contains(role.code) {
+      targets.append(role.code)
+    }
+    // "The United States and China said they would slash tariffs": a joint step is an agreement.
+    let before = roles.filter { !$0.target && $0.start < v }
+    if ["lift", "agree"].contains(found.action), before.count >= 2, Set(before.map(\.code)).count >= 2,
+      (before[0].start..<v).contains(where: { words[$0] == "and" })
+    {
+      found.type = "agreement"
+      found.action = "agree"
+      actor = before[0].code
+      targets =
+        Array(Set(before.map(\.code)).subtracting([before[0].code])).sorted()
+        + targets.filter { t in !before.contains { $0.code == t } }
+    }
+    // Direction.
+    let direction = EventExtractor.direction(
+      type: found.type, action: found.action, words: r.map { words[$0] })
+    // Commodities in the sentence.
+    var commodities: [String] = []
+    for c in doc.commodities where r.contains(c.range.lowerBound) && !commodities.contains(c.name) {
+      commodities.append(c.name)
+    }
+    let fromTitle = r.lowerBound < doc.titleEnd
+    var confidence = 0.55
+    if actor != nil { confidence += 0.15 }
+    if dateExpr != nil { confidence += 0.1 }
+    if ["impose", "lift", "agree", "extend", "rule"].contains(found.action) { confidence += 0.1 }
+    if fromTitle { confidence -= 0.1 }
+    var evidence = text(doc, r)
+    if evidence.count > 400 { evidence = String(evidence.prefix(400)) + "…" }
+    return Candidate(
+      sentence: sIx, trigger: v, type: found.type,
+      action: found.action == "announce" ? "other" : found.action,
+      direction: direction, actor: actor, targets: targets, commodities: commodities, date: dateExpr,
+      evidence: evidence, confidence: confidence, fromTitle: fromTitle, hasParty: !ps.isEmpty)
+  }
+
+  static func direction(type: String, action: String, words: [String]) -> String {
+    switch action {
+    case "lift", "agree": return type == "negotiation" ? "neutral" : "liberalize"
+    case "extend":
+      if type == "agreement" || words.contains(where: { liberalizingContext.contains($0) }) {
+        return "liberalize"
+      }
+      return type == "negotiation" || type == "subsidy" ? "neutral" : "restrict"
+    case "other": return type == "agreement" ? "liberalize" : "neutral"
+    case "rule":
+      if words.contains("negative") || words.contains("terminated") || words.contains("overturned") {
+        return "liberalize"
+      }
+      return "restrict"
+    default:
+      switch type {
+      case "agreement": return "liberalize"
+      case "negotiation", "subsidy", "other": return "neutral"
+      default: return "restrict"
+      }
+    }
+  }
+
+  /// The dateline of a wire story ("WASHINGTON, March 26 (Reuters) -"): its date and the
+  /// country of its city.
+  static func dateline(_ doc: Doc) -> (date: CivilDate?, actor: String?, range: Range<Int>) {
+    var i = doc.titleEnd
+    // Skip to the first token of the body that starts a line.
+    while i < doc.tokens.count, i > 0, !doc.tokens[i].newlineBefore, i < doc.titleEnd + 1 { i += 1 }
+    guard i < doc.tokens.count,
+      doc.tokens[i].allCaps || (doc.tokens[i].capitalized && doc.tokens[i].kind == .word)
+    else { return (nil, nil, 0..<0) }
+    var j = i
+    while j < doc.tokens.count, j - i < 4, doc.tokens[j].kind == .word, doc.tokens[j].allCaps { j += 1 }
+    guard j > i else { return (nil, nil, 0..<0) }
+    let city = doc.words[i..<j].joined(separator: " ")
+    let actor = parties.table[city]?.code
+    // A date right after "CITY,".
+    guard j < doc.tokens.count,
+      doc.tokens[j].scalar == "," || doc.tokens[j].scalar == "(" || doc.tokens[j].scalar == "-"
+        || doc.tokens[j].scalar == "\u{2014}"
+    else { return (nil, nil, 0..<0) }
+    for (x, xr) in doc.expressions where xr.lowerBound == j + 1 && x.granularity == .day {
+      return (x.date, actor, i..<xr.upperBound)
+    }
+    return (nil, actor, i..<j)
+  }
+
+  /// The announce date a wire story's lead gives: the first day or week expression of the first
+  /// body sentence that is not an effective date and not after the reference.
+  static func leadDate(_ doc: Doc, reference: CivilDate?) -> TimeExpression? {
+    // The first body sentence of at least six words (skips kickers such as "China news Today").
+    guard
+      let lead = doc.sentenceRanges.first(where: { r in
+        r.lowerBound >= doc.titleEnd && r.filter { doc.tokens[$0].kind == .word }.count >= 6
+      })
+    else { return nil }
+    for (x, xr) in doc.expressions
+    where lead.contains(xr.lowerBound) && !doc.datelineRange.contains(xr.lowerBound) {
+      guard x.date != nil, x.granularity == .day || x.granularity == .week || x.granularity == .time else {
+        continue
+      }
+      let before = xr.lowerBound > 0 ? doc.words[xr.lowerBound - 1] : ""
+      if EventLexicon.effectCues.contains(before) { continue }
+      if let ref = reference, let d = x.date, ref.days(to: d) > 0 { continue }
+      return x
+    }
+    return nil
+  }
+
+  // MARK: de-duplication across articles
+
+  static func deduplicate(_ items: [(PolicyEvent, CivilDate?)], window: Int) -> [PolicyEvent] {
+    var out: [PolicyEvent] = []
+    var firstReport: [CivilDate?] = []
+    for (e, published) in items {
+      let key = dedupKey(e)
+      var merged = false
+      for k in out.indices where dedupKey(out[k]) == key {
+        let a = out[k].announced
+        let b = e.announced
+        let close: Bool
+        if let a, let b { close = abs(a.days(to: b)) <= window } else { close = a == nil && b == nil }
+        guard close else { continue }
+        var m = out[k]
+        let earlier: Bool = {
+          guard let b else { return false }
+          guard let a else { return true }
+          return b < a
+        }()
+        if earlier {
+          m.announced = e.announced
+          m.granularity = e.granularity
+          m.announcedMinute = e.announcedMinute
+          m.timeZone = e.timeZone
+          m.dateFromPublication = e.dateFromPublication
+          m.evidence = e.evidence
+          m.sources = e.sources + m.sources
+        } else {
+          m.sources += e.sources.filter { !m.sources.contains($0) }
+        }
+        for t in e.targets where !m.targets.contains(t) { m.targets.append(t) }
+        for c in e.commodities where !m.commodities.contains(c) { m.commodities.append(c) }
+        for (c, t) in zip(e.companies, e.tickers) where !m.tickers.contains(t) {
+          m.companies.append(c)
+          m.tickers.append(t)
+        }
+        m.confidence = min(0.99, max(m.confidence, e.confidence) + 0.05)
+        out[k] = m
+        if let p = published, let f = firstReport[k] { firstReport[k] = min(p, f) }
+        merged = true
+        break
+      }
+      if !merged {
+        out.append(e)
+        firstReport.append(published)
+      }
+    }
+    for k in out.indices {
+      let n = k + 1
+      out[k].id = "E" + String(repeating: "0", count: max(0, 4 - String(n).count)) + String(n)
+    }
+    return out
+  }
+
+  static func dedupKey(_ e: PolicyEvent) -> String {
+    let action = e.type == "agreement" || e.type == "negotiation" ? "agree" : e.action
+    var parties = [e.actor]
+    if e.type == "agreement" || e.type == "negotiation" { parties = ([e.actor] + e.targets).sorted() }
+    return [e.type, action, parties.joined(separator: "+"), e.commodities.first ?? ""].joined(separator: "|")
   }
 }

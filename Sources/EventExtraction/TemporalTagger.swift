@@ -226,10 +226,18 @@ struct TaggerRun {
   static let pastCues: Set<String> = [
     "said", "announced", "was", "were", "had", "did", "took", "imposed", "agreed", "signed", "told",
     "ago", "last", "earlier", "since", "reported", "published", "released", "introduced", "unveiled",
+    "rose", "fell", "came", "went", "began", "made", "hit", "saw", "met", "won", "lost", "grew", "struck",
+    "held", "gave", "brought", "sought", "thought", "wrote", "left", "sold", "paid", "became", "chose",
+    "spoke",
+    "fought", "kept", "led", "ran", "shrank", "sank", "slid", "soared", "jumped",
   ]
 
   /// `true` when the nearest tense cue before token `i` in its sentence points forward.
-  func futureContext(_ i: Int) -> Bool {
+  func futureContext(_ i: Int) -> Bool { tense(i) == 1 }
+
+  /// The tense around token `i`: 1 future, -1 past, 0 unknown. Looks back to the nearest cue in
+  /// the sentence, then forward a few tokens.
+  func tense(_ i: Int) -> Int {
     var j = i - 1
     var steps = 0
     let s = sentence[min(i, tokens.count - 1)]
@@ -238,19 +246,26 @@ struct TaggerRun {
       if !word.isEmpty {
         if TaggerRun.futureCues.contains(word) {
           // "to" only counts right before the expression's preposition ("to take effect on").
-          if word == "to" || word == "set" || word == "start" {
-            if steps <= 3 { return true }
-          } else {
-            return true
-          }
+          if word == "to" || word == "set" || word == "start" { if steps <= 3 { return 1 } } else { return 1 }
         }
-        if TaggerRun.pastCues.contains(word) { return false }
-        if word.count > 4, word.hasSuffix("ed"), steps > 0 { return false }
+        if TaggerRun.pastCues.contains(word) { return -1 }
+        if word.count > 4, word.hasSuffix("ed"), steps > 0 { return -1 }
       }
       j -= 1
       steps += 1
     }
-    return false
+    j = i + 1
+    steps = 0
+    while j < tokens.count, sentence[j] == s, steps < 8 {
+      let word = words[j]
+      if !word.isEmpty {
+        if word == "will" || word == "shall" || word == "ll" { return 1 }
+        if TaggerRun.pastCues.contains(word) || (word.count > 4 && word.hasSuffix("ed")) { return -1 }
+      }
+      j += 1
+      steps += 1
+    }
+    return 0
   }
 
   // MARK: resolution
@@ -264,18 +279,34 @@ struct TaggerRun {
       CivilDate(year: $0, month: month, day: min(day, CivilDate.daysIn(year: $0, month: month)))
     }
     guard !cands.isEmpty else { return nil }
-    if futureContext(i) {
-      return cands.min { abs($0.days(to: ref)) < abs($1.days(to: ref)) }
+    switch tense(i) {
+    case 1: return cands.min { abs($0.days(to: ref)) < abs($1.days(to: ref)) }
+    case -1:
+      // Latest candidate not more than 14 days after the reference (datelines run ahead of GMT).
+      return cands.filter { ref.days(to: $0) <= 14 }.max()
+    default:
+      // Nearest, ties to the past.
+      return cands.min { a, b in
+        let da = abs(a.days(to: ref)) + (a > ref ? 1 : 0)
+        let db = abs(b.days(to: ref)) + (b > ref ? 1 : 0)
+        return da < db
+      }
     }
-    // Latest candidate not more than 14 days after the reference (datelines run ahead of GMT).
-    return cands.filter { ref.days(to: $0) <= 14 }.max()
   }
 
   func resolveMonth(_ month: Int, at i: Int) -> (Int, Int)? {
     guard let ref else { return nil }
     let y = ref.year
-    if futureContext(i) { return month >= ref.month ? (y, month) : (y + 1, month) }
-    return month <= ref.month ? (y, month) : (y - 1, month)
+    switch tense(i) {
+    case 1: return month >= ref.month ? (y, month) : (y + 1, month)
+    case -1: return month <= ref.month ? (y, month) : (y - 1, month)
+    default:
+      // Nearest occurrence, ties to the past.
+      let ahead = (month - ref.month + 12) % 12
+      let back = (ref.month - month + 12) % 12
+      if ahead == 0 { return (y, month) }
+      return ahead < back ? (month > ref.month ? y : y + 1, month) : (month < ref.month ? y : y - 1, month)
+    }
   }
 
   func monthValue(_ y: Int, _ m: Int) -> String { pad4(y) + "-" + pad2(m) }
@@ -508,8 +539,12 @@ struct TaggerRun {
     return hasDay
   }
 
+  /// A date match as is: times of day are separate expressions (TimeML convention) and take the
+  /// date of an adjacent date expression in `anchorTimes`.
+  func withTime(_ m: Match) -> Match { m }
+
   /// Appends a following time of day ("March 26, 2025, 4:30 p.m. ET") to a date match.
-  func withTime(_ m: Match) -> Match {
+  func withTimeMerged(_ m: Match) -> Match {
     var j = m.endToken
     if isPunct(j, ",") { j += 1 }
     if w(j) == "at" { j += 1 }

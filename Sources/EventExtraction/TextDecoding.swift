@@ -138,7 +138,7 @@ enum TextDecoding {
     let declared = declaredCharset(b)
     let nonASCII = b.reduce(0) { $0 + ($1 >= 0x80 ? 1 : 0) }
     // Declared UTF-8 with a handful of bad bytes among many good sequences: keep UTF-8, replace.
-    if declared == "utf-8" || declared == "utf8", bad * 10 < nonASCII / 2 {
+    if declared == "utf-8" || declared == "utf8", bad * 4 <= (nonASCII - bad) / 2 {
       return (Array(String(decoding: b, as: UTF8.self).utf8), "utf-8", invalidUTF8Count(b))
     }
     return (

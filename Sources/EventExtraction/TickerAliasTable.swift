@@ -150,3 +150,105 @@ public struct TickerAliasTable: Sendable {
   /// Number of companies.
   public var count: Int { entries.count }
 }
+
+extension TickerAliasTable {
+  static let cueWords: Set<String> = [
+    "shares", "share", "stock", "stocks", "nyse", "nasdaq", "asx", "sse", "szse", "hkex", "tsx", "lse",
+    "ticker",
+    "listed", "inc", "corp", "ltd", "plc", "co", "company", "materials", "group", "holdings",
+  ]
+
+  /// Companies and tickers named in tokenised text, in order of first mention.
+  func find(_ tokens: [Token], _ words: [String], _ bytes: [UInt8]) -> (
+    companies: [String], tickers: [String]
+  ) {
+    guard !entries.isEmpty else { return ([], []) }
+    var found: [Int] = []
+    func add(_ e: Int) { if !found.contains(e) { found.append(e) } }
+    var i = 0
+    let n = tokens.count
+    while i < n {
+      let t = tokens[i]
+      // Direct ticker mentions: "LYC.AX", "600111.SS", "(NYSE: MP)".
+      if t.kind == .word || t.kind == .number, i + 2 < n, tokens[i + 1].scalar == ".",
+        !tokens[i + 1].spaceBefore,
+        tokens[i + 2].kind == .word, tokens[i + 2].allCaps, !tokens[i + 2].spaceBefore,
+        t.allCaps || t.kind == .number
+      {
+        let sym = String(decoding: bytes[t.byteStart..<tokens[i + 2].byteEnd], as: UTF8.self).uppercased()
+        if let e = tickerIndex[sym] {
+          add(e)
+          i += 3
+          continue
+        }
+      }
+      if t.kind == .word,
+        ["nyse", "nasdaq", "asx", "sse", "szse", "hkex", "tsx", "lse", "amex"].contains(words[i]),
+        i + 2 < n, tokens[i + 1].scalar == ":"
+      {
+        let s = tokens[i + 2]
+        let sym = String(decoding: bytes[s.byteStart..<s.byteEnd], as: UTF8.self).uppercased()
+        if let e = tickerIndex[sym] {
+          add(e)
+          i += 3
+          continue
+        }
+      }
+      // Names: longest alias starting here.
+      if t.kind == .word || t.kind == .number, t.capitalized || t.allCaps || t.kind == .number {
+        var key = ""
+        var j = i
+        var count = 0
+        var bestEnd = -1
+        var bestEntry = -1
+        var bestCount = 0
+        while j < n, count < maxTokens {
+          let tk = tokens[j]
+          if tk.kind == .punct {
+            if tk.scalar == "&" {
+              key += key.isEmpty ? "and" : " and"
+              count += 1
+            } else if tk.scalar == "'" || tk.scalar == "\u{2019}" || tk.scalar == "." || tk.scalar == "-"
+              || tk.scalar == "(" || tk.scalar == ")"
+            {
+              // glue
+            } else {
+              break
+            }
+            j += 1
+            continue
+          }
+          if count > 0, tk.newlineBefore { break }
+          let w =
+            tk.kind == .number ? String(decoding: bytes[tk.byteStart..<tk.byteEnd], as: UTF8.self) : words[j]
+          key += key.isEmpty ? w : " " + w
+          count += 1
+          j += 1
+          if let e = index[key] {
+            bestEnd = j
+            bestEntry = e
+            bestCount = count
+          }
+        }
+        if bestEntry >= 0 {
+          let entry = entries[bestEntry]
+          var ok = !entry.requiresCue || bestCount > 1
+          if !ok {
+            let lo = max(0, i - 3)
+            let hi = min(n, bestEnd + 2)
+            ok = (lo..<hi).contains { TickerAliasTable.cueWords.contains(words[$0]) }
+          }
+          // A lone common word must be written as a name.
+          if ok, bestCount == 1, !tokens[i].capitalized, !tokens[i].allCaps, tokens[i].kind != .number {
+            ok = false
+          }
+          if ok { add(bestEntry) }
+          i = bestEnd
+          continue
+        }
+      }
+      i += 1
+    }
+    return (found.map { entries[$0].company }, found.map { entries[$0].ticker })
+  }
+}

@@ -73,13 +73,21 @@ struct AlignedReturns: Sendable {
     var offGrid = 0
     var usable: [(g: Int, v: Double)] = []
     usable.reserveCapacity(series.count)
+    // Both date lists are sorted: walk them together (binary search only for unsorted input).
+    var cursor = series.dates.first.map { grid.lowerBound($0) } ?? 0
+    var previous: CivilDate? = nil
     for i in 0..<series.count {
       let v = level[i]
+      let date = series.dates[i]
+      if let previous, date < previous { cursor = grid.lowerBound(date) }
+      previous = date
+      while cursor < grid.dates.count && grid.dates[cursor] < date { cursor += 1 }
       guard isReturns ? v.isFinite : (v.isFinite && v > 0) else { continue }
-      guard let g = grid.index(of: series.dates[i]) else {
+      guard cursor < grid.dates.count, grid.dates[cursor] == date else {
         offGrid += 1
         continue
       }
+      let g = cursor
       usable.append((g, v))
       firstG = min(firstG, g)
       lastG = max(lastG, g)

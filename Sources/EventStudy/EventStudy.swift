@@ -49,7 +49,11 @@ public enum EventStudy {
       }
     }
     flagOverlaps(&pairs, tasks: tasks, parameters: parameters)
-    return StudyResult(parameters: parameters, events: events, pairs: pairs)
+    var result = StudyResult(parameters: parameters, events: events, pairs: pairs)
+    var taskOfPair = [PairTask?](repeating: nil, count: pairs.count)
+    for t in tasks { taskOfPair[t.pair] = t }
+    result.storage = StudyStorage(context: context, tasks: taskOfPair)
+    return result
   }
 
   static func validate(_ p: StudyParameters) throws(EventStudyError) {
@@ -137,6 +141,8 @@ struct PairTask: Sendable {
 /// Read-only data the workers share.
 struct StudyContext: Sendable {
   var parameters: StudyParameters
+  /// `parameters.eventSpan`, computed once.
+  var span: (start: Int, end: Int)
   var grids: [SessionGrid]
   var securities: [AlignedReturns]
   var markets: [AlignedReturns]
@@ -160,42 +166,96 @@ struct SendableBuffer<T>: @unchecked Sendable {
 /// A pair whose security has prices, waiting for its grid and day 0.
 struct PendingPair {
   var pair: Int
-  var series: PriceSeries
-  var marketTicker: String?
+  /// Index of the security's series.
+  var series: Int
+  /// Index of the market index's series, −1 when the model needs none.
+  var market: Int
+  /// Index of the grid (calendar) the pair counts event time on.
+  var key: Int
+}
+
+/// Day 0 is placed once per event, grid and exchange.
+struct PlacementKey: Hashable {
+  var event: Int
+  var grid: Int
+  var exchange: String
 }
 
 /// The sequential part of a run: loading, aligning, placing day 0.
 struct Plan {
   let parameters: StudyParameters
   var grids: [SessionGrid] = []
-  var gridIndex: [String: Int] = [:]
   var securities: [AlignedReturns] = []
-  var securityIndex: [String: Int] = [:]  // "grid|ticker"
   var markets: [AlignedReturns] = []
-  var marketIndex: [String: Int] = [:]
   var factors: [[AlignedReturns]] = []
   var tasks: [PairTask] = []
 
   init(parameters: StudyParameters) { self.parameters = parameters }
 
+  /// Records day 0 on a pair; returns its grid index when the pair can be computed.
+  static func place(
+    _ pr: inout PairResult, day0 d0: CivilDate, rule: DayZeroRule, grid: SessionGrid, security: AlignedReturns
+  ) -> Int? {
+    pr.day0 = d0
+    pr.day0Rule = rule
+    guard let first = security.firstDate, let last = security.lastDate else {
+      pr.outcome = .noPrices
+      pr.detail = "no usable prices for \(pr.ticker) on \(grid.name) sessions"
+      return nil
+    }
+    guard d0 >= first, d0 <= last, let g0 = grid.index(of: d0) else {
+      pr.outcome = .eventOutsideData
+      pr.detail = "day 0 \(d0.iso) is outside \(pr.ticker)'s prices \(first.iso)…\(last.iso)"
+      return nil
+    }
+    switch rule {
+    case .sameSession: break
+    case .afterClose: pr.detail = "announced after the \(grid.name) close: day 0 is the next session"
+    case .nonTradingNext, .nonTradingPrevious:
+      pr.detail =
+        "announcement day is not a \(grid.name) session: day 0 is the \(rule == .nonTradingNext ? "next" : "previous") session"
+    }
+    if security.offGridRows > 0 {
+      pr.detail +=
+        (pr.detail.isEmpty ? "" : "; ") + "\(security.offGridRows) price rows on non-sessions ignored"
+    }
+    return g0
+  }
+
   func context() -> StudyContext {
     StudyContext(
-      parameters: parameters, grids: grids, securities: securities, markets: markets, factors: factors)
+      parameters: parameters, span: parameters.eventSpan, grids: grids, securities: securities,
+      markets: markets, factors: factors)
   }
 
   mutating func prepare(events: [StudyEvent], prices: some PriceSource) throws(EventStudyError)
     -> [PairResult]
   {
     let p = parameters
-    // 1. Skeleton pairs, series loaded once per ticker.
-    var loaded: [String: PriceSeries?] = [:]
-    func load(_ t: String) throws(EventStudyError) -> PriceSeries? {
-      if let s = loaded[t] { return s }
+    // 1. Skeleton pairs; every series is loaded once and then referred to by index.
+    var loaded: [String: Int] = [:]  // ticker → index in `seriesList`, −1 when the source has none
+    var seriesList: [PriceSeries] = []
+    func load(_ t: String) throws(EventStudyError) -> Int? {
+      if let i = loaded[t] { return i < 0 ? nil : i }
       let s: PriceSeries?
       do { s = try prices.series(for: t) } catch { throw .priceSource(ticker: t, message: "\(error)") }
-      loaded[t] = s
-      return s
+      guard let s, s.count > 0 else {
+        loaded[t] = -1
+        return nil
+      }
+      loaded[t] = seriesList.count
+      seriesList.append(s)
+      return seriesList.count - 1
     }
+    var keyNames: [String] = []
+    var keyIndex: [String: Int] = [:]
+    func key(_ name: String) -> Int {
+      if let k = keyIndex[name] { return k }
+      keyIndex[name] = keyNames.count
+      keyNames.append(name)
+      return keyNames.count - 1
+    }
+    var defaultMarketOf: [Int: String] = [:]  // series → market ticker when the event names none
     var pairs: [PairResult] = []
     var pending: [PendingPair] = []
     let needsMarket = p.model.usesMarket || p.calendar == .inferredFromMarket
@@ -207,66 +267,78 @@ struct Plan {
             outcome: .noTicker, detail: "the event names no ticker", attributes: e.attributes))
         continue
       }
+      let override = p.market.eventColumn.isEmpty ? nil : e.attribute(p.market.eventColumn)?.trimmingSpaces()
+      let eventMarket = override?.isEmpty == false ? override : nil
       for t in e.tickers {
-        let s = try load(t)
-        let exchange = s?.exchange ?? Exchange.fromTickerSuffix(t)
+        let si = try load(t)
+        let exchange = si.map { seriesList[$0].exchange } ?? Exchange.fromTickerSuffix(t)
         var pr = PairResult(
           eventID: e.id, eventIndex: ei, ticker: t, exchange: exchange?.mic ?? "", eventDate: e.date,
           eventMinute: e.minute, outcome: .noPrices, detail: "", attributes: e.attributes)
-        guard let s, s.count > 0 else {
+        guard let si, let exchange else {
           pr.detail = "no prices stored for \(t)"
           pairs.append(pr)
           continue
         }
+        var mi = -1
         var mt: String? = nil
         if needsMarket {
-          let m = p.market.ticker(for: s.exchange, event: e)
+          let m: String
+          if let eventMarket {
+            m = eventMarket
+          } else if let known = defaultMarketOf[si] {
+            m = known
+          } else {
+            m = p.market.ticker(for: exchange, event: StudyEvent(id: "", date: nil, tickers: []))
+            defaultMarketOf[si] = m
+          }
           pr.marketTicker = m
           mt = m
-          if try load(m) == nil {
+          guard let found = try load(m) else {
             pr.outcome = .noMarket
             pr.detail = "market index \(m) has no stored prices"
             pairs.append(pr)
             continue
           }
+          mi = found
         }
-        pending.append(PendingPair(pair: pairs.count, series: s, marketTicker: mt))
+        let k = p.calendar == .inferredFromMarket ? key("market:" + (mt ?? "")) : key(exchange.calendarMIC)
+        pending.append(PendingPair(pair: pairs.count, series: si, market: mi, key: k))
         pairs.append(pr)
       }
     }
     // 2. Grids: one per calendar, spanning every series that uses it.
-    func gridKey(_ pd: PendingPair) -> String {
-      p.calendar == .inferredFromMarket ? "market:" + (pd.marketTicker ?? "") : pd.series.exchange.calendarMIC
-    }
-    var ranges: [String: (CivilDate, CivilDate)] = [:]
-    func widen(_ key: String, _ s: PriceSeries) {
+    let seriesCount = max(seriesList.count, 1)
+    var ranges = [(CivilDate, CivilDate)?](repeating: nil, count: keyNames.count)
+    var widened = Set<Int>()
+    func widen(_ k: Int, _ si: Int) {
+      guard widened.insert(k * seriesCount + si).inserted else { return }
+      let s = seriesList[si]
       guard let f = s.dates.first, let l = s.dates.last else { return }
-      if let r = ranges[key] { ranges[key] = (min(r.0, f), max(r.1, l)) } else { ranges[key] = (f, l) }
+      if let r = ranges[k] { ranges[k] = (min(r.0, f), max(r.1, l)) } else { ranges[k] = (f, l) }
     }
     for pd in pending {
-      let key = gridKey(pd)
-      widen(key, pd.series)
-      if let m = pd.marketTicker, let ms = loaded[m] ?? nil { widen(key, ms) }
+      widen(pd.key, pd.series)
+      if pd.market >= 0 { widen(pd.key, pd.market) }
     }
-    for key in ranges.keys.sorted() {
-      guard let r = ranges[key] else { continue }
+    for (k, name) in keyNames.enumerated() {
+      let r = ranges[k] ?? (CivilDate(dayNumber: 0), CivilDate(dayNumber: -1))
       let grid: SessionGrid
-      if key.hasPrefix("market:") {
-        let m = String(key.dropFirst(7))
-        let ms = loaded[m] ?? nil
+      if name.hasPrefix("market:") {
+        let m = String(name.dropFirst(7))
         var dates: [CivilDate] = []
-        if let ms {
+        if let mi = loaded[m], mi >= 0 {
+          let ms = seriesList[mi]
           let px = ms.isReturnSeries ? ms.returns : ms.referencePrice
           for i in 0..<ms.count where px[i].isFinite { dates.append(ms.dates[i]) }
         }
         grid = SessionGrid(
           name: "inferred from \(m)", calendar: TradingCalendar(sessions: dates), dates: dates)
       } else {
-        let exchange = Exchange.all.first { $0.calendarMIC == key } ?? .xnys
+        let exchange = Exchange.all.first { $0.calendarMIC == name } ?? .xnys
         let cal = TradingCalendar(exchange: exchange)
-        grid = SessionGrid(name: key, calendar: cal, dates: cal.sessions(from: r.0, through: r.1))
+        grid = SessionGrid(name: name, calendar: cal, dates: cal.sessions(from: r.0, through: r.1))
       }
-      gridIndex[key] = grids.count
       grids.append(grid)
       var cols: [AlignedReturns] = []
       if p.model.usesFactors, let f = p.factors {
@@ -276,83 +348,60 @@ struct Plan {
       }
       factors.append(cols)
     }
-    // 3. Align, place day 0, make tasks.
+    // 3. Align each series once per grid, place day 0 once per event × grid × exchange, make tasks.
     var placer = DayZero()
-    var placements: [String: DayZeroPlacement] = [:]
+    var placements: [PlacementKey: DayZeroPlacement] = [:]
+    var alignedOf: [Int: Int] = [:]  // grid × series → index in `securities`
+    var marketOf: [Int: Int] = [:]  // grid × series → index in `markets`
     for pd in pending {
-      let key = gridKey(pd)
-      guard let gi = gridIndex[key] else { continue }
+      let gi = pd.key
       let grid = grids[gi]
-      let sKey = key + "|" + pd.series.ticker
+      let exchange = seriesList[pd.series].exchange
       let si: Int
-      if let i = securityIndex[sKey] {
+      if let i = alignedOf[gi * seriesCount + pd.series] {
         si = i
       } else {
         si = securities.count
-        securities.append(AlignedReturns(series: pd.series, grid: grid, kind: p.returnKind))
-        securityIndex[sKey] = si
+        securities.append(AlignedReturns(series: seriesList[pd.series], grid: grid, kind: p.returnKind))
+        alignedOf[gi * seriesCount + pd.series] = si
       }
       var mi: Int? = nil
-      if p.model.usesMarket, let m = pd.marketTicker, let ms = loaded[m] ?? nil {
-        let mKey = key + "|" + m
-        if let i = marketIndex[mKey] {
+      if p.model.usesMarket && pd.market >= 0 {
+        if let i = marketOf[gi * seriesCount + pd.market] {
           mi = i
         } else {
           mi = markets.count
-          marketIndex[mKey] = markets.count
-          markets.append(AlignedReturns(series: ms, grid: grid, kind: p.returnKind))
+          marketOf[gi * seriesCount + pd.market] = markets.count
+          markets.append(AlignedReturns(series: seriesList[pd.market], grid: grid, kind: p.returnKind))
         }
       }
-      var pr = pairs[pd.pair]
-      let e = events[pr.eventIndex]
-      let pKey = "\(pr.eventIndex)|\(key)|\(pd.series.exchange.mic)"
+      let ei = pairs[pd.pair].eventIndex
+      let pKey = PlacementKey(event: ei, grid: gi, exchange: exchange.mic)
       let placement: DayZeroPlacement
       if let known = placements[pKey] {
         placement = known
       } else {
+        let e = events[ei]
         placement = placer.place(
-          date: e.date, minute: e.minute, zone: e.timeZone, exchange: pd.series.exchange,
-          calendar: grid.calendar,
+          date: e.date, minute: e.minute, zone: e.timeZone, exchange: exchange, calendar: grid.calendar,
           policy: p.nonTrading)
         placements[pKey] = placement
       }
-      let security = securities[si]
       switch placement {
       case .unresolved(let why):
-        pr.outcome = .unresolvedDate
-        pr.detail = why
+        pairs[pd.pair].outcome = .unresolvedDate
+        pairs[pd.pair].detail = why
       case .skipped(let d):
-        pr.outcome = .nonTradingSkipped
-        pr.detail = "\(d.iso) is not a \(grid.name) session (policy skip)"
+        pairs[pd.pair].outcome = .nonTradingSkipped
+        pairs[pd.pair].detail = "\(d.iso) is not a \(grid.name) session (policy skip)"
       case .nonTrading(let d):
-        throw .nonTradingDay(eventID: e.id, ticker: pr.ticker, date: d, exchange: grid.name)
+        throw .nonTradingDay(
+          eventID: events[ei].id, ticker: pairs[pd.pair].ticker, date: d, exchange: grid.name)
       case .session(let d0, let rule):
-        pr.day0 = d0
-        pr.day0Rule = rule
-        guard let first = security.firstDate, let last = security.lastDate else {
-          pr.outcome = .noPrices
-          pr.detail = "no usable prices for \(pr.ticker) on \(grid.name) sessions"
-          break
+        if let g0 = Plan.place(&pairs[pd.pair], day0: d0, rule: rule, grid: grid, security: securities[si]) {
+          tasks.append(PairTask(pair: pd.pair, security: si, market: mi, grid: gi, g0: g0))
         }
-        guard d0 >= first, d0 <= last, let g0 = grid.index(of: d0) else {
-          pr.outcome = .eventOutsideData
-          pr.detail = "day 0 \(d0.iso) is outside \(pr.ticker)'s prices \(first.iso)…\(last.iso)"
-          break
-        }
-        switch rule {
-        case .sameSession: break
-        case .afterClose: pr.detail = "announced after the \(grid.name) close: day 0 is the next session"
-        case .nonTradingNext, .nonTradingPrevious:
-          pr.detail =
-            "announcement day is not a \(grid.name) session: day 0 is the \(rule == .nonTradingNext ? "next" : "previous") session"
-        }
-        if security.offGridRows > 0 {
-          pr.detail +=
-            (pr.detail.isEmpty ? "" : "; ") + "\(security.offGridRows) price rows on non-sessions ignored"
-        }
-        tasks.append(PairTask(pair: pd.pair, security: si, market: mi, grid: gi, g0: g0))
       }
-      pairs[pd.pair] = pr
     }
     return pairs
   }

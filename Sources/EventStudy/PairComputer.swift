@@ -6,6 +6,7 @@ enum PairComputer {
   static func compute(_ pr: inout PairResult, task: PairTask, context c: StudyContext, scratch: inout Scratch)
   {
     let p = c.parameters
+    let span = c.span
     let grid = c.grids[task.grid]
     let y = c.securities[task.security]
     let m = task.market.map { c.markets[$0] } ?? .empty
@@ -14,7 +15,13 @@ enum PairComputer {
     let e0 = g0 + p.estimation.start
     let e1 = g0 + p.estimation.end
     var gaps = 0
-    for g in e0...e1 where y.reason(g) == .gap { gaps += 1 }
+    let gapLo = max(e0, y.offset)
+    let gapHi = min(e1, y.offset + y.reasons.count - 1)
+    if gapLo <= gapHi {
+      for i in (gapLo - y.offset)...(gapHi - y.offset) where y.reasons[i] == MissingReason.gap.rawValue {
+        gaps += 1
+      }
+    }
     pr.gapReturnsExcluded = gaps
 
     guard let fit = estimate(model: p.model, y: y, m: m, f: f, range: e0...e1, scratch: &scratch) else {
@@ -56,17 +63,10 @@ enum PairComputer {
     // Estimation residuals on the grid.
     let lo = max(e0, 0)
     let hi = min(e1, grid.dates.count - 1)
-    var residuals: [Double] = []
-    if p.keepEstimationResiduals && lo <= hi {
-      residuals = [Double](repeating: .nan, count: hi - lo + 1)
-      withUnsafeTemporaryAllocation(of: Double.self, capacity: max(k, 1)) { x in
-        for g in lo...hi {
-          let r = y[g]
-          if r.isNaN { continue }
-          residuals[g - lo] = r - expected(g, x)
-        }
-      }
-    }
+    let residuals =
+      p.keepEstimationResiduals && lo <= hi
+      ? estimationResiduals(
+        model: p.model, alpha: fit.alpha, betas: fit.betas, y: y, m: m, f: f, range: lo...hi) : []
     pr.estimation = EstimationStats(
       l1: fit.n, alpha: fit.alpha, betas: fit.betas, coefficientNames: fit.names, sigma: sigma,
       degreesOfFreedom: fit.df, marketMean: k == 1 && p.model.usesMarket ? fit.xMean[0] : .nan,
@@ -74,7 +74,6 @@ enum PairComputer {
       dates: lo <= hi ? grid.dates[lo...hi] : grid.dates[0..<0], residuals: residuals)
 
     // Event days.
-    let span = p.eventSpan
     let days = span.end - span.start + 1
     var daily: [DailyAbnormalReturn] = []
     daily.reserveCapacity(days)
@@ -163,6 +162,32 @@ enum PairComputer {
     }
   }
 
+  /// AR over the estimation sessions `range` (NaN where a return or regressor is missing).
+  static func estimationResiduals(
+    model: ExpectedReturnModel, alpha: Double, betas: [Double], y: AlignedReturns, m: AlignedReturns,
+    f: [AlignedReturns], range: ClosedRange<Int>
+  ) -> [Double] {
+    var out = [Double](repeating: .nan, count: range.count)
+    let beta = betas.first ?? .nan
+    for g in range {
+      let r = y[g]
+      if r.isNaN { continue }
+      let e: Double
+      switch model {
+      case .meanAdjusted: e = alpha
+      case .marketAdjusted: e = m[g]
+      case .marketModel, .scholesWilliams, .dimson: e = alpha + beta * m[g]
+      case .famaFrench3, .carhart4, .famaFrench5:
+        let k = f.count - 1
+        var v = f[k][g] + alpha
+        for j in 0..<k { v += betas[j] * f[j][g] }
+        e = v
+      }
+      out[g - range.lowerBound] = r - e
+    }
+    return out
+  }
+
   static func note(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "; " + b }
 
   static func g0date(_ grid: SessionGrid, _ g: Int) -> CivilDate {
@@ -224,21 +249,60 @@ enum PairComputer {
         cInverse: [], estimated: false)
 
     case .marketModel:
-      for g in range {
-        let v = y[g]
-        let x = m[g]
-        if v.isFinite && x.isFinite {
-          scratch.y.append(v)
-          scratch.x.append(x)
+      // Closed form, three passes over contiguous memory, no buffers.
+      let lo = max(range.lowerBound, y.offset, m.offset)
+      let hi = min(range.upperBound, y.offset + y.values.count - 1, m.offset + m.values.count - 1)
+      guard lo <= hi else { return ModelFit.short(0) }
+      let fit: (n: Int, alpha: Double, beta: Double, ssr: Double, xm: Double, sxx: Double) =
+        y.values.withUnsafeBufferPointer { yb in
+          m.values.withUnsafeBufferPointer { mb in
+            let yb = UnsafeBufferPointer(rebasing: yb[(lo - y.offset)...(hi - y.offset)])
+            let mb = UnsafeBufferPointer(rebasing: mb[(lo - m.offset)...(hi - m.offset)])
+            var n = 0
+            var sy = 0.0
+            var sx = 0.0
+            for i in 0..<yb.count {
+              let v = yb[i]
+              let x = mb[i]
+              if v.isFinite && x.isFinite {
+                n += 1
+                sy += v
+                sx += x
+              }
+            }
+            guard n > 0 else { return (0, .nan, .nan, .nan, .nan, 0) }
+            let ym = sy / Double(n)
+            let xm = sx / Double(n)
+            var sxx = 0.0
+            var sxy = 0.0
+            for i in 0..<yb.count {
+              let v = yb[i]
+              let x = mb[i]
+              if v.isFinite && x.isFinite {
+                sxx += (x - xm) * (x - xm)
+                sxy += (x - xm) * (v - ym)
+              }
+            }
+            let beta = sxy / sxx
+            let alpha = ym - beta * xm
+            var ssr = 0.0
+            for i in 0..<yb.count {
+              let v = yb[i]
+              let x = mb[i]
+              if v.isFinite && x.isFinite {
+                let e = v - alpha - beta * x
+                ssr += e * e
+              }
+            }
+            return (n, alpha, beta, ssr, xm, sxx)
+          }
         }
-      }
-      let n = scratch.y.count
-      guard n >= 3 else { return ModelFit.short(n) }
-      guard let r = olsFit(&scratch, n: n, k: 1) else { return nil }
+      guard fit.n >= 3 else { return ModelFit.short(fit.n) }
+      guard fit.sxx > 0 else { return nil }
       return ModelFit(
-        n: n, alpha: r.alpha, betas: r.b, names: ["market"], s2: r.ssr / Double(n - 2), df: n - 2,
-        xMean: r.xMean,
-        cInverse: r.cInverse, estimated: true)
+        n: fit.n, alpha: fit.alpha, betas: [fit.beta], names: ModelFit.marketNames,
+        s2: fit.ssr / Double(fit.n - 2),
+        df: fit.n - 2, xMean: [fit.xm], cInverse: [1 / fit.sxx], estimated: true)
 
     case .famaFrench3, .carhart4, .famaFrench5:
       let k = f.count - 1
@@ -352,6 +416,8 @@ enum PairComputer {
 }
 
 extension ModelFit {
+  static let marketNames = ["market"]
+
   /// A fit that only reports its (too small) number of observations.
   static func short(_ n: Int) -> ModelFit {
     ModelFit(

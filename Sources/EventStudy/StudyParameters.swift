@@ -221,8 +221,10 @@ public struct StudyParameters: Sendable {
   public var returnKind: ReturnKind = .simple
   /// The session calendar event time counts on (default: each security's exchange calendar).
   public var calendar: CalendarChoice = .exchange
-  /// Keep each pair's estimation-window residuals (needed for cross-correlation and rank tests).
-  public var keepEstimationResiduals: Bool = true
+  /// Store each pair's estimation-window residuals in `EstimationStats.residuals` (default off:
+  /// `StudyResult.estimationResiduals(ofPair:)` recomputes them on demand from the aligned returns
+  /// the result keeps, which saves L1 doubles per pair).
+  public var keepEstimationResiduals: Bool = false
   /// Worker threads (0 = one per core).
   public var threads: Int = 0
 

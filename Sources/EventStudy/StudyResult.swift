@@ -58,7 +58,8 @@ public struct EstimationStats: Sendable {
   /// The sessions of the estimation window (calendar days, for cross-correlations).
   public var dates: ArraySlice<CivilDate>
   /// Estimation residuals (AR over the estimation window), NaN where a return is missing; same
-  /// length as `dates`. Empty when `keepEstimationResiduals` is off.
+  /// length as `dates`. Empty when `keepEstimationResiduals` is off (the default): then use
+  /// `StudyResult.estimationResiduals(ofPair:)`.
   public var residuals: [Double]
 
   /// Creates estimation statistics.
@@ -228,6 +229,13 @@ public struct PairResult: Sendable {
   }
 }
 
+/// The aligned return panel a run keeps for on-demand recomputation (shared, read-only).
+struct StudyStorage: Sendable {
+  var context: StudyContext
+  /// The task of each pair (`nil` for pairs that never reached estimation).
+  var tasks: [PairTask?]
+}
+
 /// Everything a study produced: one `PairResult` per (event, security) pair, in event-file order.
 public struct StudyResult: Sendable {
   /// The parameters the study ran with.
@@ -249,6 +257,27 @@ public struct StudyResult: Sendable {
     var counts = [PairOutcome: Int]()
     for p in pairs { counts[p.outcome, default: 0] += 1 }
     return PairOutcome.allCases.map { ($0, counts[$0] ?? 0) }
+  }
+
+  /// What `estimationResiduals(ofPair:)` recomputes residuals from (set by `EventStudy.run`).
+  var storage: StudyStorage? = nil
+
+  /// The estimation-window residuals of pair `index` with their sessions (calendar dates), NaN
+  /// where a return is missing: the stored ones when `keepEstimationResiduals` was on, otherwise
+  /// recomputed from the aligned returns the run kept. `nil` when the pair has no estimation.
+  public func estimationResiduals(ofPair index: Int) -> (dates: ArraySlice<CivilDate>, residuals: [Double])? {
+    guard pairs.indices.contains(index), let est = pairs[index].estimation else { return nil }
+    if !est.residuals.isEmpty || est.dates.isEmpty { return (est.dates, est.residuals) }
+    guard let storage, let task = storage.tasks[index] else { return nil }
+    let c = storage.context
+    let grid = c.grids[task.grid]
+    guard let first = est.dates.first, let last = est.dates.last, let lo = grid.index(of: first),
+      let hi = grid.index(of: last)
+    else { return nil }
+    let r = PairComputer.estimationResiduals(
+      model: parameters.model, alpha: est.alpha, betas: est.betas, y: c.securities[task.security],
+      m: task.market.map { c.markets[$0] } ?? .empty, f: c.factors[task.grid], range: lo...hi)
+    return (est.dates, r)
   }
 
   /// The pairs that entered estimation and have complete windows.

@@ -27,6 +27,10 @@ public struct Exchange: Hashable, Sendable, CustomStringConvertible {
   public static let xnas = Exchange(
     mic: "XNAS", timeZone: "America/New_York", openMinute: 570, closeMinute: 960, tickerSuffix: "",
     calendarMIC: "XNYS", currency: "USD")
+  /// NYSE American, formerly AMEX (NYSE holidays).
+  public static let xase = Exchange(
+    mic: "XASE", timeZone: "America/New_York", openMinute: 570, closeMinute: 960, tickerSuffix: "",
+    calendarMIC: "XNYS", currency: "USD")
   /// NYSE Arca, where most US ETFs list (NYSE holidays).
   public static let arcx = Exchange(
     mic: "ARCX", timeZone: "America/New_York", openMinute: 570, closeMinute: 960, tickerSuffix: "",
@@ -64,6 +68,11 @@ public struct Exchange: Hashable, Sendable, CustomStringConvertible {
     mic: "XFRA", timeZone: "Europe/Berlin", openMinute: 540, closeMinute: 1050, tickerSuffix: ".F",
     calendarMIC: "XFRA", currency: "EUR")
 
+  /// Korea Exchange (no built-in holiday table: weekends only unless the calendar is inferred).
+  public static let xkrx = Exchange(
+    mic: "XKRX", timeZone: "Asia/Seoul", openMinute: 540, closeMinute: 930, tickerSuffix: ".KS",
+    calendarMIC: "XKRX", currency: "KRW")
+
   /// Every exchange MarketImpact knows.
   public static let all: [Exchange] = [
     .xnys, .xnas, .arcx, .xshg, .xshe, .xasx, .xhkg, .xlon, .xtks, .xtse, .xfra,
@@ -74,7 +83,8 @@ public struct Exchange: Hashable, Sendable, CustomStringConvertible {
     let key = name.uppercased()
     if let e = all.first(where: { $0.mic == key }) { return e }
     switch key {
-    case "NYSE", "US", "AMEX", "NYSEAMERICAN", "BATS", "CBOE": return .xnys
+    case "NYSE", "US", "BATS", "CBOE": return .xnys
+    case "AMEX", "NYSEAMERICAN", "NYSEMKT": return .xase
     case "NASDAQ": return .xnas
     case "NYSEARCA", "ARCA": return .arcx
     case "SSE", "SH", "SHANGHAI", "SS": return .xshg
@@ -85,6 +95,7 @@ public struct Exchange: Hashable, Sendable, CustomStringConvertible {
     case "TSE", "JPX", "T", "TOKYO": return .xtks
     case "TSX", "TO", "TORONTO": return .xtse
     case "FWB", "F", "FRANKFURT", "XETRA", "DE": return .xfra
+    case "KRX", "KS", "KOSPI", "KOREA": return .xkrx
     default: return nil
     }
   }

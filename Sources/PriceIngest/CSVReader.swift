@@ -147,8 +147,8 @@ final class CSVReader {
     recordLine = line
   }
 
-  /// Feeds a chunk. Throws `fieldTooLong` when one field outgrows `maxFieldBytes`.
-  func feed(_ bytes: UnsafeRawBufferPointer) throws(CSVReaderError) {
+  /// Feeds a chunk. A field longer than `maxFieldBytes` is cut (the record is `overflowed`).
+  func feed(_ bytes: UnsafeRawBufferPointer) {
     guard let base = bytes.baseAddress, !stopped else { return }
     let me = Unmanaged.passUnretained(self).toOpaque()
     // Feed in slices so an endless field is noticed before it eats memory.
@@ -159,11 +159,11 @@ final class CSVReader {
       _ = csv_parse(&parser, base + offset, n, fieldCallback, recordCallback, me)
       offset += n
       if parser.entry_pos > maxFieldBytes {
-        throw CSVReaderError.fieldTooLong(line: recordLine, field: fieldCount + 1, quoted: parser.quoted != 0)
-      }
-      if recordBytes > maxRecordBytes * 64 {
-        // A record this long is no price row; stop instead of scanning a gigabyte line.
-        throw CSVReaderError.recordTooLong(line: recordLine)
+        // An endless field (no delimiter for a megabyte, or an open quote): drop what libcsv
+        // holds so memory stays bounded; the record is reported as overflowed.
+        parser.entry_pos = 0
+        overflowed = true
+        recordBytes += maxFieldBytes
       }
     }
   }
@@ -180,8 +180,6 @@ final class CSVReader {
 
 /// What can stop the reader.
 enum CSVReaderError: Error {
-  case fieldTooLong(line: Int, field: Int, quoted: Bool)
-  case recordTooLong(line: Int)
   case unterminatedQuote(line: Int, field: Int)
 }
 

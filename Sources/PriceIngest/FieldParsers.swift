@@ -204,10 +204,11 @@ enum FieldParsers {
         guard let base = b.baseAddress else { return nil }
         return tokens(base, b.count)
       }
-      guard let t else { return nil }
-      all.append(t)
+      if let t { all.append(t) }
     }
-    guard let first = all.first else { return nil }
+    // Most values must be dates; the others (footnotes, notes) become rejects later.
+    let nonEmpty = samples.filter { !$0.isEmpty }.count
+    guard let first = all.first, all.count * 2 >= nonEmpty else { return nil }
     if first.monthName > 0 {
       return first.namePosition == 0 ? (.monthNameDayYear, "") : (.dayMonthNameYear, "")
     }
@@ -231,7 +232,7 @@ enum FieldParsers {
       var prev: CivilDate? = nil
       for s in samples where !s.isEmpty {
         let d = s.withUnsafeBufferPointer { b in b.baseAddress.flatMap { parseDate($0, b.count, f) } }
-        guard let d else { return Int.max }
+        guard let d else { continue }
         if let p = prev { total += abs(p.days(to: d)) }
         prev = d
       }

@@ -8,7 +8,8 @@ struct DateSet {
   /// Inserts `day`; returns `false` when it was already there.
   mutating func insert(_ day: Int32) -> Bool {
     if words.isEmpty {
-      base = day - 64 * 8
+      let aligned = Int(day) - ((Int(day) % 64) + 64) % 64
+      base = Int32(aligned - 64 * 8)
       words = [UInt64](repeating: 0, count: 64)
     }
     var off = Int(day - base)
@@ -160,6 +161,11 @@ final class Loader {
       if dialect.layout == .single || ex.tickerSuffix.isEmpty { return (t, ex) }
       return (t + ex.tickerSuffix, ex)
     }
+    // Mainland China codes: six digits, 6xxxxx/9xxxxx Shanghai, 0/2/3xxxxx Shenzhen.
+    let u = Array(t.utf8)
+    if u.count == 6, u.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+      return (t, u[0] == 54 || u[0] == 57 || t == "000300" ? .xshg : .xshe)
+    }
     return (t, .xnys)
   }
 
@@ -197,7 +203,8 @@ final class Loader {
       for _ in 0..<perRow {
         reject(
           line, nil,
-          "line longer than \(r.maxRecordBytes) bytes (\(r.recordBytes) read); expected one row of prices")
+          "line longer than \(r.maxRecordBytes >> 20) MiB; expected one row of prices (a binary or corrupt line?)"
+        )
       }
       return true
     }
@@ -469,16 +476,7 @@ final class Loader {
   /// Feeds a chunk; a fatal problem is kept in `failure` (checked by the caller).
   func feed(_ bytes: UnsafeRawBufferPointer) {
     guard failure == nil else { return }
-    do {
-      try reader.feed(bytes)
-    } catch {
-      switch error {
-      case .unterminatedQuote(let l, let c), .fieldTooLong(let l, let c, _):
-        failure = .unterminatedQuote(file: file, line: l, column: c)
-      case .recordTooLong(let l):
-        failure = .lineTooLong(file: file, line: l, bytes: reader.maxRecordBytes * 64)
-      }
-    }
+    reader.feed(bytes)
   }
 
   func finish(sha256: String, byteCount: Int) throws(PriceIngestError) -> IngestedFile {

@@ -84,7 +84,8 @@ extension Loader {
             QualityFinding(
               kind: "possible_split", ticker: t, date: d,
               detail:
-                "return \(percent(v)) exceeds ±\(percent(options.jumpThreshold)) (split or consolidation?)"))
+                "return \(percent(v)) over ±\(percent(options.jumpThreshold).dropFirst()) (split or consolidation?)"
+            ))
         }
         continue
       }
@@ -93,12 +94,12 @@ extension Loader {
       if let (pd, pv) = acc.jumpPrev, pd < d {
         let r = v / pv - 1
         if abs(r) > options.jumpThreshold {
-          let ratio = r > 0 ? "1:\(rounded(v / pv))" : "\(rounded(pv / v)):1"
+          let ratio = "≈\(rounded(r > 0 ? v / pv : pv / v)):1"
           findings.append(
             QualityFinding(
               kind: "possible_split", ticker: t, date: d,
               detail:
-                "price moves \(percent(r)) from \(pv) on \(pd.iso) to \(v) (exceeds ±\(percent(options.jumpThreshold)); looks like a \(ratio) \(r > 0 ? "consolidation" : "split"))"
+                "price moves \(percent(r)) from \(pv) on \(pd.iso) to \(v) (over ±\(percent(options.jumpThreshold).dropFirst()); looks like a \(ratio) \(r > 0 ? "consolidation" : "split"))"
             ))
         }
       }

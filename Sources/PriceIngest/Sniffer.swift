@@ -15,6 +15,12 @@ enum Sniffer {
 
   /// Splits the sample into records with libcsv.
   static func records(_ sample: [UInt8], delimiter: UInt8, crEndsLines: Bool, complete: Bool) -> [Record] {
+    scan(sample, delimiter: delimiter, crEndsLines: crEndsLines, complete: complete).records
+  }
+
+  static func scan(_ sample: [UInt8], delimiter: UInt8, crEndsLines: Bool, complete: Bool)
+    -> (records: [Record], openQuote: (line: Int, field: Int)?)
+  {
     let reader = CSVReader(delimiter: delimiter, crEndsLines: crEndsLines)
     var out: [Record] = []
     reader.onRecord = { r in
@@ -22,12 +28,16 @@ enum Sniffer {
       out.append(Record(line: r.recordLine, fields: (0..<r.fieldCount).map { r.fieldBytes($0) }))
       return out.count < sampleRecords
     }
-    sample.withUnsafeBytes { b in try? reader.feed(b) }
+    sample.withUnsafeBytes { b in reader.feed(b) }
+    var open: (line: Int, field: Int)? = nil
+    if reader.insideQuotedField && !reader.stopped && (complete || reader.pendingFieldBytes > 64 * 1024) {
+      open = (reader.recordLine, reader.fieldCount + 1)
+    }
     if complete && !reader.stopped {
       try? reader.finish()
     }
     // Drop blank records (a single empty field).
-    return out.filter { !($0.fields.count == 1 && trimmed($0.fields[0]).isEmpty) }
+    return (out.filter { !($0.fields.count == 1 && trimmed($0.fields[0]).isEmpty) }, open)
   }
 
   static func trimmed(_ f: [UInt8]) -> ArraySlice<UInt8> {
@@ -152,7 +162,7 @@ enum Sniffer {
       var widths: [Int: Int] = [:]
       for r in recs where r.fields.count > 1 { widths[r.fields.count, default: 0] += 1 }
       guard
-        let (width, _) = widths.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) })
+        let (width, _) = widths.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })
       else {
         if options.delimiter != nil { best = (0, c, recs, 1) }
         continue
@@ -174,19 +184,34 @@ enum Sniffer {
     d.fieldCount = width
 
     // Header: the row right before the first data row (skipping notes above it).
-    guard let firstData = recs.firstIndex(where: { $0.fields.count >= width && isDataRow($0) }) else {
+    let dataRow =
+      recs.firstIndex(where: { $0.fields.count >= width && isDataRow($0) })
+      ?? recs.firstIndex(where: { $0.fields.count == width && $0.fields.contains(where: looksLikeDate) })
+    guard let firstData = dataRow else {
+      if let q = scan(sample, delimiter: chosen.delimiter, crEndsLines: crOnly, complete: complete).openQuote
+      {
+        throw .unterminatedQuote(file: file, line: q.line, column: q.field)
+      }
       let line = recs.first?.line ?? 1
       throw .noDateColumn(file: file, line: line, header: recs.first.map { $0.fields.map(text) } ?? [])
     }
+    // Walk back over rows that hold a date (bad data rows such as `null` rows) to the header.
     var headerIndex: Int? = nil
-    if firstData > 0 {
-      var k = firstData - 1
-      while k >= 0 && recs[k].fields.count != width { k -= 1 }
-      if k >= 0 {
+    var tableStart = firstData
+    var k = firstData - 1
+    while k >= 0 {
+      let r = recs[k]
+      let dated = r.fields.contains(where: looksLikeDate)
+      if dated && r.fields.count >= width - 1 {
+        tableStart = k
+      } else if !dated && r.fields.count == width {
         headerIndex = k
-      } else if recs[firstData - 1].fields.count > 1 {
-        headerIndex = firstData - 1
+        break
+      } else if !dated && r.fields.count > 1 && k == tableStart - 1 {
+        headerIndex = k
+        break
       }
+      k -= 1
     }
     if let h = headerIndex {
       d.headerLine = recs[h].line
@@ -195,8 +220,8 @@ enum Sniffer {
       d.preambleLines = recs[h].line - 1
     } else {
       d.headerLine = nil
-      d.tableLine = recs[firstData].line
-      d.preambleLines = recs[firstData].line - 1
+      d.tableLine = recs[tableStart].line
+      d.preambleLines = recs[tableStart].line - 1
       d.header = (1...width).map { "column\($0)" }
     }
     while d.header.count < width { d.header.append("column\(d.header.count + 1)") }
@@ -229,18 +254,20 @@ enum Sniffer {
     if roles[.date] == nil {
       let col = (0..<width).first { c in
         let s = samples(c)
-        return !s.isEmpty && s.allSatisfy { looksLikeDate($0) || trimmed($0).isEmpty }
-          && s.contains { !trimmed($0).isEmpty }
+        let dated = s.filter(looksLikeDate).count
+        return dated > 0 && dated * 5 >= s.filter { !trimmed($0).isEmpty }.count * 4
       }
       guard let col else { throw .noDateColumn(file: file, line: d.tableLine, header: d.header) }
       roles[.date] = col
     }
     let dateCol = roles[.date] ?? 0
     let numericCols = (0..<width).filter { c in
-      c != dateCol && samples(c).contains(where: looksLikeNumber)
-        && samples(c).allSatisfy {
-          looksLikeNumber($0) || FieldParsers.Number.isMissingOrEmpty($0) || isCRSPCode($0)
-        }
+      let s = samples(c)
+      let numbers = s.filter(looksLikeNumber).count
+      let other = s.filter {
+        !looksLikeNumber($0) && !FieldParsers.Number.isMissingOrEmpty($0) && !isCRSPCode($0)
+      }
+      return c != dateCol && numbers > 0 && other.count * 10 <= s.count
     }
     if d.headerLine == nil && options.columns.count <= 1 {
       // Headerless: a text column is the ticker; numbers by count.

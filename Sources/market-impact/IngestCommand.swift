@@ -63,7 +63,11 @@ struct IngestCommand: ParsableCommand {
     _ = try IngestStage.run(
       paths: paths, database: db, settings: settings, dryRun: dryRun,
       onFile: { report in
-        if dryRun { print(IngestReportText.dryRun(report)) } else { log.say(IngestReportText.line(report)) }
+        if dryRun {
+          print(IngestReportText.dryRun(report))
+          return
+        }
+        log.say(IngestReportText.line(report))
         for reject in report.file.rejects.prefix(20) { log.say("  rejected \(reject.message)") }
         if report.file.rejects.count > 20 {
           log.say("  … \(report.file.rejects.count - 20) more rejects in the store")

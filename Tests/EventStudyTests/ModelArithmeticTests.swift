@@ -22,7 +22,9 @@ import Testing
   static let market = [0.0, 0.01, -0.02, 0.03, 0.00, 0.02, 0.01, 0.02, -0.01, 0.0]
   static let stock = [0.0, 0.02, -0.01, 0.04, 0.01, 0.01, 0.015, 0.05, -0.005, 0.0]
 
-  static func run(_ model: ExpectedReturnModel) throws -> PairResult {
+  static func run(_ model: ExpectedReturnModel) throws -> PairResult { try runAll(model).pairs[0] }
+
+  static func runAll(_ model: ExpectedReturnModel) throws -> StudyResult {
     let source = InMemoryPriceSource([
       returnSeries("SPY", .arcx, dates: dates, returns: market),
       returnSeries("AAA", dates: dates, returns: stock),
@@ -33,12 +35,12 @@ import Testing
     p.minimumEstimationReturns = 3
     p.windows = [EventWindow(-1, 1), EventWindow(0, 0)]
     let events = [StudyEvent(id: "E1", date: day("2025-01-14"), tickers: ["AAA"])]
-    let result = try EventStudy.run(events: events, prices: source, parameters: p)
-    return try #require(result.pairs.first)
+    return try EventStudy.run(events: events, prices: source, parameters: p)
   }
 
   @Test func marketModel() throws {
-    let pair = try Self.run(.marketModel)
+    let result = try Self.runAll(.marketModel)
+    let pair = result.pairs[0]
     #expect(pair.outcome == .ok)
     #expect(pair.day0 == day("2025-01-14"))
     let est = try #require(pair.estimation)
@@ -53,7 +55,9 @@ import Testing
     // s² = SSR/(L1 − 2) = 9.36936936936937e-05 (numpy).
     #expect(near(est.sigma * est.sigma, 9.36936936936937e-05))
     // Residuals sum to zero (OLS with an intercept).
-    #expect(abs(est.residuals.reduce(0, +)) < 1e-15)
+    let resid = try #require(result.estimationResiduals(ofPair: 0))
+    #expect(resid.residuals.count == 5)
+    #expect(abs(resid.residuals.reduce(0, +)) < 1e-15)
     // AR_t = y − α − βx: day 0: 0.05 − 0.27/37 − (31/37)(0.02) = 0.96/37 = 0.025945945…
     let d0 = try #require(pair.daily(at: 0))
     #expect(d0.date == day("2025-01-14"))

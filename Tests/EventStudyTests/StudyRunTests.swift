@@ -106,9 +106,19 @@ import Testing
     #expect(d1.ret.isNaN)
     let d2 = try #require(b.daily(at: 2))
     #expect(d2.ret.isNaN)  // multi-session return after the gap
-    let resid = try #require(b.estimation?.residuals)
-    #expect(resid.count == 240)
-    #expect(resid.filter(\.isNaN).count == 2)
+    let resid = try #require(r.estimationResiduals(ofPair: 0))
+    #expect(resid.residuals.count == 240)
+    #expect(resid.dates.count == 240)
+    #expect(resid.residuals.filter(\.isNaN).count == 2)
+    // Residuals of an OLS fit with an intercept sum to zero over the valid sessions.
+    #expect(abs(resid.residuals.filter { !$0.isNaN }.reduce(0, +)) < 1e-12)
+    // Stored residuals equal the recomputed ones.
+    var keep = Self.parameters
+    keep.keepEstimationResiduals = true
+    let stored = try EventStudy.run(events: [e], prices: Self.source([bbb]), parameters: keep)
+    let storedResid = try #require(stored.pairs[0].estimation?.residuals)
+    #expect(storedResid.count == 240)
+    for (a, b) in zip(storedResid, resid.residuals) { #expect(a == b || (a.isNaN && b.isNaN)) }
     // The other security in the same event is unaffected.
     #expect(r.pairs[1].outcome == .ok)
   }
