@@ -15,6 +15,25 @@ public enum ReportStage {
     }
   }
 
+  /// Writes every report of `result` and its aggregates into `out` (created when missing).
+  public static func write(
+    _ result: StudyResult, aggregates: StudyAggregates, to out: String, options: ReportOptions
+  ) throws(PipelineError) -> [String] {
+    try Inputs.makeDirectory(out)
+    do { return try ReportWriter.write(result, aggregates: aggregates, to: out, options: options) } catch {
+      throw .stage(error.description)
+    }
+  }
+
+  /// The aggregate statistics of `result` with the settings' grouping, regression and bootstrap.
+  static func aggregates(_ result: StudyResult, settings: StudySettings, log: StageLog) -> StudyAggregates {
+    let a = StudyAggregates.compute(
+      result, groupBy: settings.groupBy, regress: settings.regress, bootstrapDraws: settings.bootstrapDraws,
+      seed: settings.seed)
+    for problem in a.regressionProblems { log.warning("regression: \(problem)") }
+    return a
+  }
+
   /// The report options for a job: grouping and the settings table of `report.html`.
   static func options(_ settings: StudySettings, resolved: ResolvedStudy, extraLinks: [HTMLReport.Link])
     -> ReportOptions
@@ -37,6 +56,9 @@ public enum ReportStage {
       ("market index", market),
       ("factor files", settings.factors.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")),
       ("group by", settings.groupBy.joined(separator: ", ")),
+      ("regression features", settings.regress.joined(separator: ", ")),
+      ("bootstrap resamples", String(settings.bootstrapDraws)),
+      ("bootstrap seed", String(settings.seed)),
     ]
     o.extraLinks = extraLinks
     return o

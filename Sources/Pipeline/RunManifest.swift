@@ -252,9 +252,15 @@ public struct ResolvedStudy: Codable, Sendable, Equatable {
   public var factorColumns: [String]
   /// Grouping columns of the aggregates.
   public var groupBy: [String]
+  /// Regressors of the cross-sectional regression (empty: none).
+  public var regress: [String]
+  /// Bootstrap resamples.
+  public var bootstrapDraws: Int
+  /// Bootstrap seed.
+  public var seed: UInt64
 
-  /// Records the engine's parameters.
-  public init(_ p: StudyParameters, groupBy: [String]) {
+  /// Records the engine's parameters and the statistics settings.
+  public init(_ p: StudyParameters, settings: StudySettings) {
     model = p.model.description
     estimation = "\(p.estimation.start):\(p.estimation.end)"
     minimumEstimationReturns = p.minimumEstimationReturns
@@ -265,7 +271,10 @@ public struct ResolvedStudy: Codable, Sendable, Equatable {
     marketPerExchange = p.market.perExchange
     marketEventColumn = p.market.eventColumn
     factorColumns = p.model.factorNames
-    self.groupBy = groupBy
+    groupBy = settings.groupBy
+    regress = settings.regress
+    bootstrapDraws = settings.bootstrapDraws
+    seed = settings.seed
   }
 }
 

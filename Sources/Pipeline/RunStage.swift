@@ -108,7 +108,9 @@ public enum RunStage {
     let result = try watch.time("study") { () throws(PipelineError) in
       try StudyStage.run(events: events, prices: store, settings: study)
     }
-    let resolved = ResolvedStudy(result.parameters, groupBy: study.groupBy)
+    let resolved = ResolvedStudy(result.parameters, settings: study)
+    log.progress("statistics: aggregates and tests")
+    let aggregates = watch.time("statistics") { ReportStage.aggregates(result, settings: study, log: log) }
     log.progress("reports: writing into \(out)")
     let links: [HTMLReport.Link] = [
       .init(
@@ -120,7 +122,8 @@ public enum RunStage {
     ]
     let reports = try watch.time("reports") { () throws(PipelineError) in
       try ReportStage.write(
-        result, to: out, options: ReportStage.options(study, resolved: resolved, extraLinks: links))
+        result, aggregates: aggregates, to: out,
+        options: ReportStage.options(study, resolved: resolved, extraLinks: links))
     }
     let parameters = JobParameters(
       articles: articlePaths, prices: pricePaths, out: Fingerprint.absolute(out), study: study,

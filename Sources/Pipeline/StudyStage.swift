@@ -24,9 +24,39 @@ public struct StudySettings: Sendable, Equatable, Codable {
   public var groupBy: [String] = []
   /// `simple` or `log` returns.
   public var returns: String = "simple"
+  /// Event columns (or `ticker`, `exchange`) CAR is regressed on in `regression.csv`; empty = no
+  /// regression.
+  public var regress: [String] = []
+  /// Bootstrap resamples for the CAAR intervals of `summary.csv` and `aar.csv`.
+  public var bootstrapDraws: Int = 999
+  /// Seed of the bootstrap (the intervals reproduce exactly for a given seed).
+  public var seed: UInt64 = 20_250_626
 
   /// Defaults everywhere.
   public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case model, estimation, minimumEstimation, windows, nonTrading, market, factors, groupBy, returns, regress
+    case bootstrapDraws, seed
+  }
+
+  /// Reads settings; a key that is absent (a manifest from an older release) keeps its default.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let d = StudySettings()
+    model = try c.decodeIfPresent(String.self, forKey: .model) ?? d.model
+    estimation = try c.decodeIfPresent(String.self, forKey: .estimation) ?? d.estimation
+    minimumEstimation = try c.decodeIfPresent(Int.self, forKey: .minimumEstimation) ?? d.minimumEstimation
+    windows = try c.decodeIfPresent(String.self, forKey: .windows) ?? d.windows
+    nonTrading = try c.decodeIfPresent(String.self, forKey: .nonTrading) ?? d.nonTrading
+    market = try c.decodeIfPresent(String.self, forKey: .market) ?? d.market
+    factors = try c.decodeIfPresent([String].self, forKey: .factors) ?? d.factors
+    groupBy = try c.decodeIfPresent([String].self, forKey: .groupBy) ?? d.groupBy
+    returns = try c.decodeIfPresent(String.self, forKey: .returns) ?? d.returns
+    regress = try c.decodeIfPresent([String].self, forKey: .regress) ?? d.regress
+    bootstrapDraws = try c.decodeIfPresent(Int.self, forKey: .bootstrapDraws) ?? d.bootstrapDraws
+    seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+  }
 
   /// Index tickers tried, in order, for each exchange when `market` is empty.
   public static let conventionalIndices: [String: [String]] = [
@@ -59,6 +89,10 @@ public struct StudySettings: Sendable, Equatable, Codable {
       throw .invalidArgument("--min-estimation \(minimumEstimation) is too small (expected at least 3)")
     }
     p.minimumEstimationReturns = minimumEstimation
+    guard bootstrapDraws >= 0 else {
+      throw .invalidArgument(
+        "--bootstrap \(bootstrapDraws) is negative (expected a number of resamples, 0 for none)")
+    }
     guard let ws = EventWindow.parseList(windows), !ws.isEmpty else {
       throw .invalidArgument(
         "--windows \"\(windows)\" is not a list of windows (expected e.g. -1:1,0:0,-5:5)")
@@ -191,11 +225,15 @@ extension StudyStage {
     let result = try watch.time("study") { () throws(PipelineError) in
       try run(events: events, prices: store, settings: settings)
     }
-    let resolved = ResolvedStudy(result.parameters, groupBy: settings.groupBy)
+    let resolved = ResolvedStudy(result.parameters, settings: settings)
+    log.progress(
+      "statistics: \(settings.groupBy.isEmpty ? "all pairs" : "all pairs and groups by " + settings.groupBy.joined(separator: ", "))"
+    )
+    let aggregates = watch.time("statistics") { ReportStage.aggregates(result, settings: settings, log: log) }
     log.progress("reports: writing into \(job.out)")
     let written = try watch.time("reports") { () throws(PipelineError) in
       try ReportStage.write(
-        result, to: job.out,
+        result, aggregates: aggregates, to: job.out,
         options: ReportStage.options(
           settings, resolved: resolved,
           extraLinks: [

@@ -35,6 +35,12 @@ public struct HTMLReport: Sendable {
   public var parameters: [(name: String, value: String)]
   /// The report files.
   public var links: [Link]
+  /// The cross-sectional regressions for reading (`nil`: none was asked for).
+  public var regression: CSVTable? = nil
+  /// The regressors.
+  public var regressionFeatures: [String] = []
+  /// Windows that could not be fitted, with the reason.
+  public var regressionNotes: [String] = []
   /// Number of pairs listed in the largest-CAR table.
   public var topPairs: Int = 10
 
@@ -104,6 +110,15 @@ public struct HTMLReport: Sendable {
     }
     h += "</p>\n"
 
+    if let regression {
+      h += "<h2>Cross-sectional regression</h2>\n"
+      h +=
+        "<p>CAR on \(HTMLReport.text(regressionFeatures.joined(separator: ", "))) per window, OLS with HC1 "
+        + "standard errors; full precision in <a href=\"regression.csv\">regression.csv</a>.</p>\n"
+      h += "<div class=\"scroll\">\n" + HTMLReport.table(regression) + "</div>\n"
+      for note in regressionNotes { h += "<p>Not fitted: \(HTMLReport.text(note))</p>\n" }
+    }
+
     h += "<h2>Charts</h2>\n"
     for c in charts {
       h +=
@@ -151,7 +166,9 @@ public struct HTMLReport: Sendable {
     for row in t.rows {
       h += "<tr>"
       for cell in row {
-        let numeric = Double(cell) != nil || cell.hasSuffix("%") && Double(cell.dropLast()) != nil
+        let numeric =
+          Double(cell) != nil || cell.hasSuffix("%") && Double(cell.dropLast()) != nil || cell.hasSuffix(")")
+          || cell.hasSuffix("]") && cell.contains("%")
         h += numeric ? "<td class=\"num\">\(text(cell))</td>" : "<td>\(text(cell))</td>"
       }
       h += "</tr>\n"

@@ -39,6 +39,18 @@ struct StudyOptions: ParsableArguments {
   @Option(help: "Return kind: simple or log.")
   var returns = "simple"
 
+  @Option(
+    help:
+      "Event columns (or ticker, exchange) to regress CAR on, comma-separated; writes regression.csv (numeric columns as is, others as dummies)."
+  )
+  var regress = ""
+
+  @Option(help: "Bootstrap resamples for the CAAR intervals (0 for none).")
+  var bootstrap = 999
+
+  @Option(help: "Seed of the bootstrap resampling.")
+  var seed: UInt64 = 20_250_626
+
   var settings: StudySettings {
     var s = StudySettings()
     s.model = model
@@ -50,6 +62,9 @@ struct StudyOptions: ParsableArguments {
     s.factors = factors
     s.groupBy = groupBy.split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
     s.returns = returns
+    s.regress = regress.split(separator: ",").map { String($0) }.filter { !$0.isEmpty }
+    s.bootstrapDraws = bootstrap
+    s.seed = seed
     return s
   }
 }

@@ -18,8 +18,8 @@ import Testing
   }
 
   static let reportFiles = [
-    "abnormal_returns.csv", "car.csv", "excluded.csv", "events.csv", "caar.svg", "car_paths.svg",
-    "report.html",
+    "abnormal_returns.csv", "car.csv", "summary.csv", "aar.csv", "excluded.csv", "events.csv", "caar.svg",
+    "car_paths.svg", "report.html",
   ]
 
   @Test func studyManifestRecordsCommandParametersInputsAndOutcomes() throws {
@@ -50,6 +50,11 @@ import Testing
     #expect(study["nonTrading"] as? String == "next")
     #expect(study["returns"] as? String == "simple")
     #expect(study["market"] as? String == "")
+    #expect(study["bootstrapDraws"] as? Int == 999)
+    #expect(study["seed"] as? Int == 20_250_626)
+    #expect(study["regress"] as? [String] == [])
+    #expect(study["groupBy"] as? [String] == [])
+    #expect(study["factors"] as? [String] == [])
     #expect((parameters["events"] as? String)?.hasPrefix("/") == true)
     let resolved = try #require(m["resolved"] as? [String: Any])
     #expect(
@@ -65,7 +70,11 @@ import Testing
     #expect(events["bytes"] as? Int == bytes.count)
     let store = try #require(inputs.first { $0["role"] as? String == "price_store" })
     #expect(store["path"] as? String == db || (store["path"] as? String)?.hasSuffix("/prices.sqlite") == true)
-    #expect(store["rows"] as? Int == 6246)
+    // Price rows: what `prices list` reports per security, summed.
+    let list = try Binary.run(["prices", "list", "--db", db])
+    let listed = try CSVText.parse(list.out).dropFirst().compactMap { Int($0.fields[5]) }.reduce(0, +)
+    #expect(listed > 6000)
+    #expect(store["rows"] as? Int == listed)
     let files = inputs.filter { $0["role"] as? String == "price_file_in_store" }
     #expect(files.count == 6)
     let mpFile = try #require(files.first { ($0["path"] as? String)?.hasSuffix("MP.csv") == true })
@@ -100,7 +109,8 @@ import Testing
     let r = try Binary.run([
       "study", "--db", db, "--events", Binary.sample("events.csv"), "--out", first.path, "--model",
       "market-adjusted",
-      "--windows", "-2:2,0:1", "--group-by", "direction", "--quiet",
+      "--windows", "-2:2,0:1", "--group-by", "direction", "--regress", "type", "--bootstrap", "199",
+      "--quiet",
     ])
     #expect(r.status == 0, "stderr: \(r.err)")
     // Re-run from another working directory into another folder.
@@ -110,8 +120,8 @@ import Testing
       ["rerun", first.appendingPathComponent("run.json").path, "--out", second.path], cwd: elsewhere)
     #expect(rerun.status == 0, "stderr: \(rerun.err)")
     #expect(rerun.out.isEmpty)
-    #expect(rerun.err.contains("reproduced 7 of 7 report(s) byte for byte"))
-    for f in Self.reportFiles {
+    #expect(rerun.err.contains("reproduced 10 of 10 report(s) byte for byte"))
+    for f in Self.reportFiles + ["regression.csv"] {
       let a = try Data(contentsOf: first.appendingPathComponent(f))
       let b = try Data(contentsOf: second.appendingPathComponent(f))
       #expect(a == b, "\(f) differs after rerun")

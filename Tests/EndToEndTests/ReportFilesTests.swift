@@ -22,6 +22,7 @@ import Testing
     let out = dir.appendingPathComponent("study")
     let args = [
       "study", "--db", db, "--events", Binary.sample("events.csv"), "--out", out.path, "--group-by", "type",
+      "--regress", "direction",
     ]
     return Study(dir: dir, db: db, out: out, args: args, result: try Binary.run(args))
   }
@@ -68,6 +69,24 @@ import Testing
           "market",
           "outcome", "overlaps_with", "type", "direction", "description",
         ])
+    let summary = try Self.table(s.out.appendingPathComponent("summary.csv")).header
+    #expect(
+      Array(summary.prefix(28))
+        == [
+          "group", "window_start", "window_end", "n", "caar", "abhar", "t_cs", "p_cs", "cda_t", "p_cda",
+          "patell_z",
+          "p_patell", "bmp_t", "p_bmp", "kp_t", "p_kp", "rank_z", "p_rank", "grank_t", "p_grank", "gsign_z",
+          "p_gsign",
+          "wilcoxon_z", "p_wilcoxon", "skew_t", "p_skew", "boot_lo", "boot_hi",
+        ])
+    // The N each test used follows.
+    #expect(summary.contains("n_cs") && summary.contains("n_patell") && summary.contains("n_wilcoxon"))
+    #expect(
+      Array(try Self.table(s.out.appendingPathComponent("aar.csv")).header.prefix(6))
+        == ["group", "day", "n", "aar", "caar", "caar_se"])
+    #expect(
+      try Self.table(s.out.appendingPathComponent("regression.csv")).header
+        == ["window_start", "window_end", "term", "estimate", "se_hc1", "t", "p", "n", "r2"])
     // RFC 4180: CRLF line ends, header first.
     let raw = try String(contentsOf: s.out.appendingPathComponent("car.csv"), encoding: .utf8)
     #expect(raw.hasPrefix("event_id,ticker,window_start,window_end,car,bhar,scar,t,p,outcome\r\n"))
@@ -120,6 +139,58 @@ import Testing
       checked += 1
     }
     #expect(checked == 60)
+  }
+
+  @Test func summaryAgreesWithThePairRows() throws {
+    let s = try study()
+    let car = try Self.table(s.out.appendingPathComponent("car.csv")).rows
+    let ar = try Self.table(s.out.appendingPathComponent("abnormal_returns.csv")).rows
+    let events = try Self.table(s.out.appendingPathComponent("events.csv")).rows
+    let summary = try Self.table(s.out.appendingPathComponent("summary.csv"))
+    let col = Dictionary(summary.header.enumerated().map { ($1, $0) }) { a, _ in a }
+    func value(_ row: [String], _ name: String) -> Double { Double(row[col[name] ?? 0]) ?? .nan }
+    // Groups: all, then one per event type in sorted order, each with the study's three windows.
+    let groups = summary.rows.map { $0[0] }
+    #expect(
+      groups
+        == ["all", "type=agreement", "type=export_control", "type=subsidy", "type=tariff"].flatMap {
+          [$0, $0, $0]
+        })
+    let typeOf = Dictionary(events.map { ("\($0[0])|\($0[1])", $0[11]) }) { a, _ in a }
+    for row in summary.rows {
+      let (start, end) = (row[1], row[2])
+      let members = car.filter { r in
+        r[2] == start && r[3] == end
+          && (row[0] == "all" || "type=" + (typeOf["\(r[0])|\(r[1])"] ?? "") == row[0])
+      }
+      let cars = members.compactMap { Double($0[4]) }
+      let bhars = members.compactMap { Double($0[5]) }
+      let n = Double(cars.count)
+      #expect(Int(row[3]) == cars.count)
+      let mean = cars.reduce(0, +) / n
+      #expect(abs(value(row, "caar") - mean) < 1e-12, "\(row[0]) \(start):\(end) CAAR")
+      #expect(abs(value(row, "abhar") - bhars.reduce(0, +) / n) < 1e-12)
+      if cars.count > 1 {
+        // Cross-sectional t: CAAR / (sd / √N), sd with divisor N − 1.
+        let sd = (cars.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
+        #expect(abs(value(row, "t_cs") - mean / (sd / n.squareRoot())) < 1e-9)
+        #expect(value(row, "p_cs") > 0 && value(row, "p_cs") < 1)
+        #expect(value(row, "boot_lo") <= mean && mean <= value(row, "boot_hi"))
+      }
+    }
+    // aar.csv: AAR on each day of `all` is the mean AR of that day; CAAR cumulates it.
+    let aar = try Self.table(s.out.appendingPathComponent("aar.csv")).rows.filter { $0[0] == "all" }
+    #expect(aar.map { $0[1] } == (-5...5).map(String.init))
+    var cumulated = 0.0
+    for row in aar {
+      let day = row[1]
+      let ars = ar.filter { $0[3] == day }.compactMap { Double($0[6]) }
+      #expect(ars.count == 20)
+      let mean = ars.reduce(0, +) / Double(ars.count)
+      cumulated += mean
+      #expect(abs((Double(row[3]) ?? .nan) - mean) < 1e-12, "AAR day \(day)")
+      #expect(abs((Double(row[4]) ?? .nan) - cumulated) < 1e-12, "CAAR day \(day)")
+    }
   }
 
   /// Reads `date → price` from a SampleData file with an ISO date in column 0.
