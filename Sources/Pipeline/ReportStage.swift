@@ -53,7 +53,7 @@ public enum ReportStage {
       ("event windows", resolved.windows.joined(separator: ", ")),
       ("non-trading event day", resolved.nonTrading),
       ("returns", resolved.returns),
-      ("market index", market),
+      ("market index (default, per exchange)", market),
       ("factor files", settings.factors.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")),
       ("group by", settings.groupBy.joined(separator: ", ")),
       ("regression features", settings.regress.joined(separator: ", ")),
@@ -61,6 +61,7 @@ public enum ReportStage {
       ("bootstrap seed", String(settings.seed)),
     ]
     o.extraLinks = extraLinks
+    o.generator = "MarketImpact \(MarketImpactVersion.current)"
     return o
   }
 

@@ -12,6 +12,8 @@ public struct ReportOptions: Sendable {
   public var parameters: [(name: String, value: String)] = []
   /// Title of `report.html`.
   public var title: String = "MarketImpact event study"
+  /// Who wrote the reports, shown at the foot of `report.html`.
+  public var generator: String = "MarketImpact"
   /// Extra files in the folder linked from `report.html` (written by other stages).
   public var extraLinks: [HTMLReport.Link] = []
 
@@ -94,6 +96,7 @@ public enum ReportWriter {
         ("Cumulative abnormal return paths of the pairs with the largest |CAR|.", paths.render()),
       ],
       parameters: options.parameters, links: options.extraLinks + links)
+    page.footer = options.generator
     if !aggregates.regressionFeatures.isEmpty {
       page.regression = SummaryTables.displayRegression(aggregates.regressions)
       page.regressionNotes = aggregates.regressionProblems

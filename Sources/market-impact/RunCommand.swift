@@ -8,9 +8,9 @@ struct RunCommand: ParsableCommand {
     abstract: "Ingest prices, extract events from articles, run the study and write every report.",
     discussion: """
       Writes into --out: market-impact.sqlite (the price store), events_extracted.csv,
-      articles.csv, the study reports (abnormal_returns.csv, car.csv, excluded.csv, events.csv,
-      caar.svg, car_paths.svg, report.html) and run.json, the manifest that
-      `market-impact rerun` re-runs.
+      articles.csv, the study reports (abnormal_returns.csv, car.csv, summary.csv, aar.csv,
+      regression.csv with --regress, excluded.csv, events.csv, caar.svg, car_paths.svg,
+      report.html) and run.json, the manifest that `market-impact rerun` re-runs.
       """)
 
   @Option(help: "Article file or folder (repeatable): .txt, .html, RSS/Atom, .json, .jsonl.")

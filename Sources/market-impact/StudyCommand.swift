@@ -10,8 +10,9 @@ struct StudyCommand: ParsableCommand {
       The events file is the extractor's events.csv or any CSV with at least `date` and `ticker`
       columns (`ticker` may list several, `;`-separated; optional `event_id`, `time` HH:MM and
       `timezone`; other columns are kept for grouping). Writes abnormal_returns.csv, car.csv,
-      excluded.csv, events.csv (as used, with day 0), caar.svg, car_paths.svg, report.html and
-      run.json into --out. `market-impact rerun OUT/run.json` runs it again.
+      summary.csv, aar.csv, regression.csv (with --regress), excluded.csv, events.csv (as used,
+      with day 0), caar.svg, car_paths.svg, report.html and run.json into --out.
+      `market-impact rerun OUT/run.json` runs it again.
       """)
 
   @Option(help: "The SQLite price store written by `ingest`.")
