@@ -240,7 +240,7 @@ public struct SVGChart: Sendable {
       }
       if let last = out.last, last < hi { out.append(last + step) }
       guard out.count <= 10, let first = out.first, let last = out.last else { continue }
-      if let bf = best.first, let bl = best.last, bl - bf < last - first + step * 1e-9 { continue }
+      if let bf = best.first, let bl = best.last, last - first > bl - bf + step * 1e-9 { continue }
       best = out
     }
     return best.isEmpty ? [lo, hi] : best

@@ -77,8 +77,12 @@ public enum StudyCharts {
         label: "\(item.pair.eventID) \(item.pair.ticker) (\(signedPercent(item.car)))", points: points)
     }
     var chart = SVGChart(
-      title: "CAR paths of the \(series.count) pairs with the largest |CAR\(label(window))|",
+      title: series.count == 1
+        ? "CAR path of the pair with the largest |CAR\(label(window))|"
+        : "CAR paths of the \(series.isEmpty ? "" : "\(series.count) ")pairs with the largest |CAR\(label(window))|",
       xLabel: "Event day (trading sessions relative to day 0)", yLabel: "CAR", series: series)
+    chart.emptyMessage = "No pair has a complete event window (see car.csv and excluded.csv)"
+    chart.xRange = (Double(window.start), Double(window.end))
     chart.note =
       "Each line: one event and security, Σ AR from day \(window.start); legend: CAR\(label(window))."
     return chart

@@ -22,4 +22,31 @@ import Testing
     #expect(svg.contains("Event day"))
     #expect(svg.contains("<polyline"))
   }
+
+  @Test func ticksWasteLittleRoom() {
+    // -0.105..0.274: steps of 0.05 (−15%…30%) rather than 0.1 (−20%…30%).
+    let ticks = SVGChart.niceTicks(min: -0.105, max: 0.274)
+    #expect(abs((ticks.first ?? 0) + 0.15) < 1e-12)
+    #expect(abs((ticks.last ?? 0) - 0.3) < 1e-12)
+    #expect(ticks.count <= 10)
+  }
+
+  @Test func whiskerSeriesAreDodgedAndLegendsNameTheBands() {
+    var a = SVGChart.Series(
+      label: "all", points: [(0, 0.01), (1, 0.02)], band: [(0, 0, 0.02), (1, 0.01, 0.03)])
+    a.bandStyle = .fill
+    var b = SVGChart.Series(
+      label: "g1", points: [(0, 0.0), (1, 0.01)], band: [(0, -0.01, 0.01), (1, 0, 0.02)])
+    b.bandStyle = .whiskers
+    var c = b
+    c.label = "g2"
+    var chart = SVGChart(title: "t", xLabel: "x", yLabel: "y", series: [a, b, c])
+    chart.note = "a note"
+    let svg = chart.render()
+    #expect(svg.contains("<polygon"))
+    #expect(svg.components(separatedBy: "<path").count - 1 == 4 + 1)
+    #expect(svg.contains(">95% band</text>"))
+    #expect(svg.contains(">95% interval</text>"))
+    #expect(svg.contains(">a note</text>"))
+  }
 }
