@@ -1,3 +1,4 @@
+import Foundation
 import MarketData
 import PriceIngest
 import PriceStore
@@ -100,6 +101,8 @@ public enum IngestStage {
     if dryRun {
       store = nil
     } else {
+      let parent = (database as NSString).deletingLastPathComponent
+      if !parent.isEmpty && !Inputs.exists(parent) { try Inputs.makeDirectory(parent) }
       do { store = try PriceStore(path: database) } catch { throw .stage(error.description) }
     }
     var reports: [IngestFileReport] = []
