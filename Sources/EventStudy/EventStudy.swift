@@ -91,11 +91,13 @@ public enum EventStudy {
   static func flagOverlaps(_ pairs: inout [PairResult], tasks: [PairTask], parameters: StudyParameters) {
     let span = parameters.eventSpan
     let width = span.end - span.start
-    var bySecurity: [Int: [(g0: Int, grid: Int, pair: Int)]] = [:]
-    for t in tasks { bySecurity[t.security, default: []].append((t.g0, t.grid, t.pair)) }
+    // A security index is one series on one grid, so g0 values within a group are comparable.
+    var bySecurity: [Int: [(g0: Int, pair: Int)]] = [:]
+    for t in tasks { bySecurity[t.security, default: []].append((t.g0, t.pair)) }
     for (_, list) in bySecurity where list.count > 1 {
       let sorted = list.sorted { $0.g0 < $1.g0 }
       let g0s = sorted.map(\.g0)
+      let ids = sorted.map { pairs[$0.pair].eventID }
       func lowerBound(_ x: Int) -> Int {
         var lo = 0
         var hi = g0s.count
@@ -105,25 +107,17 @@ public enum EventStudy {
         }
         return lo
       }
-      for item in sorted {
-        var overlaps: [String] = []
-        var i = lowerBound(item.g0 - width)
-        while i < sorted.count && g0s[i] <= item.g0 + width {
-          let other = sorted[i]
-          if other.pair != item.pair && other.grid == item.grid { overlaps.append(pairs[other.pair].eventID) }
-          i += 1
-        }
-        var inEstimation: [String] = []
-        i = lowerBound(item.g0 + parameters.estimation.start)
-        while i < sorted.count && g0s[i] <= item.g0 + parameters.estimation.end {
-          let other = sorted[i]
-          if other.pair != item.pair && other.grid == item.grid {
-            inEstimation.append(pairs[other.pair].eventID)
-          }
-          i += 1
-        }
-        pairs[item.pair].overlapsWith = overlaps
-        pairs[item.pair].estimationContainsEvents = inEstimation
+      func others(_ from: Int, _ through: Int, excluding me: Int) -> [String] {
+        let lo = lowerBound(from)
+        let hi = lowerBound(through + 1)
+        guard lo < hi else { return [] }
+        if me < lo || me >= hi { return Array(ids[lo..<hi]) }
+        return Array(ids[lo..<me]) + ids[(me + 1)..<hi]
+      }
+      for (i, item) in sorted.enumerated() {
+        pairs[item.pair].overlapsWith = others(item.g0 - width, item.g0 + width, excluding: i)
+        pairs[item.pair].estimationContainsEvents = others(
+          item.g0 + parameters.estimation.start, item.g0 + parameters.estimation.end, excluding: i)
       }
     }
   }

@@ -3,6 +3,13 @@ import Foundation
 import MarketData
 import Testing
 
+/// CPU seconds used by the process so far (all threads).
+func cpuSeconds() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
 /// The Swift side of `Scripts/bench-study` until `market-impact ingest/study` read the store:
 /// runs only when `BENCH_STUDY_DIR` names a folder holding `prices.csv` (`Date,Ticker,Close`,
 /// long format) and `events.csv`; writes `swift_car.csv` there and prints the timings.
@@ -60,12 +67,14 @@ import Testing
       String(contentsOfFile: dir + "/events.csv", encoding: .utf8), file: "events.csv")
     let source = InMemoryPriceSource(series)
     let t1 = clock.now
+    let c1 = cpuSeconds()
     var p = StudyParameters()
     p.windows = [EventWindow(-1, 1), EventWindow(-5, 5)]
     p.market = MarketIndexChoice(defaultTicker: "SPY")
     if let th = ProcessInfo.processInfo.environment["BENCH_THREADS"], let n = Int(th) { p.threads = n }
     let result = try EventStudy.run(events: events, prices: source, parameters: p)
     let t2 = clock.now
+    let c2 = cpuSeconds()
     var out = "event_id,ticker,window,car,scar,outcome\n"
     out.reserveCapacity(result.pairs.count * 2 * 60)
     for pr in result.pairs {
@@ -82,7 +91,7 @@ import Testing
     }
     let ok = result.pairs.filter { $0.outcome == .ok }.count
     print(
-      "BENCH pairs=\(result.pairs.count) ok=\(ok) load=\(s(t1 - t0)) compute=\(s(t2 - t1)) write=\(s(t3 - t2)) total=\(s(t3 - t0))"
+      "BENCH pairs=\(result.pairs.count) ok=\(ok) load=\(s(t1 - t0)) compute=\(s(t2 - t1)) write=\(s(t3 - t2)) total=\(s(t3 - t0)) compute_cpu=\(c2 - c1)"
     )
   }
 }

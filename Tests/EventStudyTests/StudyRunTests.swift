@@ -1,4 +1,5 @@
 import EventStudy
+import Foundation
 import MarketData
 import Testing
 
@@ -202,5 +203,61 @@ import Testing
       #expect(a.windows == b.windows)
       #expect(a.daily == b.daily)
     }
+  }
+}
+
+/// Log returns and the calendar inferred from the market index.
+@Suite struct StudyOptionTests {
+  @Test func logReturnsAreLog1pOfSimpleReturns() throws {
+    // Running with --returns log on simple returns must equal running with simple returns on
+    // series whose returns are already ln(1 + R); BHAR becomes exp ΣR − exp ΣE.
+    let d = ModelArithmeticTests.dates
+    let m = ModelArithmeticTests.market
+    let y = ModelArithmeticTests.stock
+    let events = [StudyEvent(id: "E1", date: day("2025-01-14"), tickers: ["AAA"])]
+    var p = StudyParameters()
+    p.estimation = (-6, -2)
+    p.minimumEstimationReturns = 3
+    p.windows = [EventWindow(-1, 1)]
+    var logP = p
+    logP.returnKind = .log
+    let a = try EventStudy.run(
+      events: events,
+      prices: InMemoryPriceSource([
+        returnSeries("SPY", .arcx, dates: d, returns: m), returnSeries("AAA", dates: d, returns: y),
+      ]), parameters: logP
+    ).pairs[0]
+    let b = try EventStudy.run(
+      events: events,
+      prices: InMemoryPriceSource([
+        returnSeries("SPY", .arcx, dates: d, returns: m.map { log1p($0) }),
+        returnSeries("AAA", dates: d, returns: y.map { log1p($0) }),
+      ]), parameters: p
+    ).pairs[0]
+    #expect(a.outcome == .ok)
+    #expect(near(a.windows[0].car, b.windows[0].car, 1e-14))
+    #expect(near(a.windows[0].scar, b.windows[0].scar, 1e-12))
+    let sumR = (-1...1).compactMap { a.daily(at: $0)?.ret }.reduce(0, +)
+    let sumE = (-1...1).compactMap { a.daily(at: $0)?.expected }.reduce(0, +)
+    #expect(near(a.windows[0].bhar, exp(sumR) - exp(sumE), 1e-14))
+  }
+
+  @Test func calendarInferredFromTheMarketIndex() throws {
+    // The index has no row on Wednesday 2025-06-25: with the inferred calendar that day is not a
+    // session, so an event dated 06-25 moves to 06-26 (policy next), while on the built-in XNYS
+    // calendar 06-25 is day 0 and AAA's return that day has no market return (missing_event_data).
+    let drop: Set<CivilDate> = [day("2025-06-25")]
+    let spy = StudyRunTests.walk("SPY", .arcx, seed: 1, drop: drop)
+    let source = InMemoryPriceSource([spy, StudyRunTests.walk("AAA", .xnys, seed: 2)])
+    let e = StudyEvent(id: "E", date: day("2025-06-25"), tickers: ["AAA"])
+    var p = StudyParameters()
+    p.calendar = .inferredFromMarket
+    let inferred = try EventStudy.run(events: [e], prices: source, parameters: p).pairs[0]
+    #expect(inferred.day0 == day("2025-06-26"))
+    #expect(inferred.day0Rule == .nonTradingNext)
+    p.calendar = .exchange
+    let builtIn = try EventStudy.run(events: [e], prices: source, parameters: p).pairs[0]
+    #expect(builtIn.day0 == day("2025-06-25"))
+    #expect(builtIn.outcome == .missingEventData)
   }
 }
