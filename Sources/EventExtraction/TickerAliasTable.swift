@@ -162,13 +162,22 @@ extension TickerAliasTable {
   func find(_ tokens: [Token], _ words: [String], _ bytes: [UInt8]) -> (
     companies: [String], tickers: [String]
   ) {
-    guard !entries.isEmpty else { return ([], []) }
     var found: [Int] = []
-    func add(_ e: Int) { if !found.contains(e) { found.append(e) } }
+    for m in mentions(tokens, words, bytes) where !found.contains(m.entry) { found.append(m.entry) }
+    return (found.map { entries[$0].company }, found.map { entries[$0].ticker })
+  }
+
+  /// Every company mention: the entry index and the token where the mention starts, in text order.
+  func mentions(_ tokens: [Token], _ words: [String], _ bytes: [UInt8]) -> [(entry: Int, token: Int)] {
+    guard !entries.isEmpty else { return [] }
+    var found: [(entry: Int, token: Int)] = []
+    var at = 0
+    func add(_ e: Int) { found.append((e, at)) }
     var i = 0
     let n = tokens.count
     while i < n {
       let t = tokens[i]
+      at = i
       // Direct ticker mentions: "LYC.AX", "600111.SS", "(NYSE: MP)".
       if t.kind == .word || t.kind == .number, i + 2 < n, tokens[i + 1].scalar == ".",
         !tokens[i + 1].spaceBefore,
@@ -249,6 +258,6 @@ extension TickerAliasTable {
       }
       i += 1
     }
-    return (found.map { entries[$0].company }, found.map { entries[$0].ticker })
+    return found
   }
 }
