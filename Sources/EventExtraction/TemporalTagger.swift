@@ -698,8 +698,17 @@ struct TaggerRun {
   static let pastRefs: Set<String> = ["recently", "previously", "formerly", "lately", "once"]
 
   mutating func wordRules(_ i: Int) -> Match? {
-    let word = words[i]
     let t = tokens[i]
+    // Most words start no rule; frequent function words start only a few.
+    switch t.keyword {
+    case 0: return nil
+    case 2: if w(i + 1) != "day" && !isNum(i + 1) { return nil }
+    case 3: if Lexicon.units[w(i + 1)] == nil { return nil }
+    case 4: if w(i + 1) != "the" { return nil }
+    case 5: if w(i + 1) != "present" { return nil }
+    default: break
+    }
+    let word = words[i]
     if word.isEmpty { return nil }
     // Relative days.
     if let off = TaggerRun.relative[word] {
