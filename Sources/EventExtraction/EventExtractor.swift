@@ -149,7 +149,9 @@ public struct EventExtractor: Sendable {
           continue
         }
       }
-      if let (entry, e, _) = EventExtractor.parties.match(tokens, words, at: i, limit: tokens.count) {
+      if t.lex & 1 != 0,
+        let (entry, e, _) = EventExtractor.parties.match(tokens, words, at: i, limit: tokens.count)
+      {
         let ok = !entry.caseSensitive || tokens[i].allCaps
         // Leaders and capitals must be capitalised; demonyms and names too (avoids "turkey", "china" ware).
         if ok, tokens[i].capitalized || tokens[i].allCaps {
@@ -165,10 +167,14 @@ public struct EventExtractor: Sendable {
           continue
         }
       }
-      if let (type, e, _) = EventExtractor.measures.match(tokens, words, at: i, limit: tokens.count) {
+      if t.lex & 2 != 0,
+        let (type, e, _) = EventExtractor.measures.match(tokens, words, at: i, limit: tokens.count)
+      {
         measures.append((type, i..<e, words[i..<e].filter { !$0.isEmpty }.joined(separator: " ")))
       }
-      if let (name, e, _) = EventExtractor.commodities.match(tokens, words, at: i, limit: tokens.count) {
+      if t.lex & 4 != 0,
+        let (name, e, _) = EventExtractor.commodities.match(tokens, words, at: i, limit: tokens.count)
+      {
         commodities.append((name, i..<e))
         i = e
         continue

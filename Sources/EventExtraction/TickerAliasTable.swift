@@ -37,6 +37,8 @@ public struct TickerAliasTable: Sendable {
   var index: [String: Int] = [:]
   /// Longest alias in tokens.
   var maxTokens = 0
+  /// First normalised token of every alias (a cheap test before building longer keys).
+  var firstWords: Set<String> = []
   /// Upper-case ticker text → entry index, for direct mentions such as `(NYSE: MP)` or `LYC.AX`.
   var tickerIndex: [String: Int] = [:]
 
@@ -134,6 +136,7 @@ public struct TickerAliasTable: Sendable {
   mutating func rebuild() {
     index = [:]
     tickerIndex = [:]
+    firstWords = []
     maxTokens = 0
     for (i, e) in entries.enumerated() {
       for name in [e.company] + e.aliases {
@@ -141,6 +144,7 @@ public struct TickerAliasTable: Sendable {
         guard !toks.isEmpty else { continue }
         let key = toks.joined(separator: " ")
         if index[key] == nil { index[key] = i }
+        firstWords.insert(toks[0])
         maxTokens = max(maxTokens, toks.count)
       }
       tickerIndex[e.ticker.uppercased()] = i
@@ -204,7 +208,7 @@ extension TickerAliasTable {
         }
       }
       // Names: longest alias starting here.
-      if t.kind == .word || t.kind == .number, t.capitalized || t.allCaps || t.kind == .number {
+      if t.kind == .number || ((t.capitalized || t.allCaps) && firstWords.contains(words[i])) {
         var key = ""
         var j = i
         var count = 0

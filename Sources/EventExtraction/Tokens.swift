@@ -28,6 +28,9 @@ struct Token {
   /// What the temporal tagger may start a rule with this word: 0 nothing, 1 a time word,
   /// 2 "the", 3 "a"/"an", 4 "in", 5 "at" (set by the tokenizer from the interned word).
   var keyword: UInt8 = 0
+  /// Which event lexicons have a phrase starting with this word: 1 parties, 2 measures,
+  /// 4 commodities (set by the tokenizer from the interned word).
+  var lex: UInt8 = 0
 }
 
 /// Interns the words of one text: a word's lower-cased bytes are hashed and looked up in an
@@ -41,6 +44,7 @@ struct WordInterner {
   var keyBytes: [UInt8] = []
   var strings: [String] = []
   var classes: [UInt8] = []
+  var lexes: [UInt8] = []
 
   init(capacity: Int) {
     var size = 1024
@@ -50,7 +54,7 @@ struct WordInterner {
   }
 
   /// The interned word for `bytes` (already lower-cased when `ascii`), and its keyword class.
-  mutating func intern(_ bytes: [UInt8], hash: UInt64, ascii: Bool) -> (String, UInt8) {
+  mutating func intern(_ bytes: [UInt8], hash: UInt64, ascii: Bool) -> (String, UInt8, UInt8) {
     var h = Int(truncatingIfNeeded: hash) & mask
     while true {
       let s = slots[h]
@@ -67,7 +71,7 @@ struct WordInterner {
           }
           q += 1
         }
-        if same { return (strings[k], classes[k]) }
+        if same { return (strings[k], classes[k], lexes[k]) }
       }
       h = (h + 1) & mask
     }
@@ -80,9 +84,19 @@ struct WordInterner {
     keyBytes.append(contentsOf: bytes)
     strings.append(w)
     classes.append(cls)
+    let lex = WordInterner.lexFlags(w)
+    lexes.append(lex)
     slots[h] = Int32(k)
     if strings.count * 2 > slots.count { grow() }
-    return (w, cls)
+    return (w, cls, lex)
+  }
+
+  static func lexFlags(_ w: String) -> UInt8 {
+    var f: UInt8 = 0
+    if EventExtractor.parties.firstWords.contains(w) { f |= 1 }
+    if EventExtractor.measures.firstWords.contains(w) { f |= 2 }
+    if EventExtractor.commodities.firstWords.contains(w) { f |= 4 }
+    return f
   }
 
   mutating func grow() {
@@ -277,12 +291,12 @@ enum Tokenizer {
           scalarIx += 1
           first = false
         }
-        let (w, cls) = interner.intern(wordBytes, hash: hash ^ (hash >> 29), ascii: ascii)
+        let (w, cls, lex) = interner.intern(wordBytes, hash: hash ^ (hash >> 29), ascii: ascii)
         tokens.append(
           Token(
             start: s, end: scalarIx, byteStart: bs, byteEnd: i, kind: .word, spaceBefore: space,
             newlineBefore: newline, capitalized: cap, allCaps: upper >= 2 && lower == 0, value: -1, digits: 0,
-            scalar: " ", keyword: cls))
+            scalar: " ", keyword: cls, lex: lex))
         words.append(w)
         space = false
         newline = false
