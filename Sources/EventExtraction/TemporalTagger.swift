@@ -1092,6 +1092,14 @@ struct TaggerRun {
       }
       return monthMatch(unitIx + 1, y, mo.month)
     }
+    // "the coming weeks", "the past months": vague references, not a particular period.
+    if unit.count > 3, unit.hasSuffix("s"), let u = Lexicon.units[unit], !u.1, u.0 != "Y" || mod != "past",
+      ["coming", "next", "past", "last", "previous"].contains(mod), w(i - 1) == "the" || w(i - 1) == "in"
+    {
+      let future = mod == "coming" || mod == "next"
+      return Match(
+        endToken: unitIx + 1, value: future ? "FUTURE_REF" : "PAST_REF", granularity: .reference, date: nil)
+    }
     // "the past week/year" is a duration; "the past N days" too.
     if mod == "past" || (mod == "last" && isNum(unitIx)) || (mod == "next" && isNum(unitIx)) {
       if isNum(unitIx), let u = Lexicon.units[w(unitIx + 1)] {
