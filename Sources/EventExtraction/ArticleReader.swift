@@ -187,6 +187,10 @@ public enum ArticleReader {
     if let p = headers["published"], let s = DateText.parse(p) {
       published = s
       source = "text"
+    } else if let u = headers["url"], let s = urlDate(u) {
+      // A `URL:` header with /YYYY/MM/DD/ beats a date found in the prose.
+      published = s
+      source = "url"
     } else if let s = textDate(body) {
       published = s
       source = "text"

@@ -2,97 +2,98 @@
 
 extension TickerAliasTable {
   /// The default alias table (SampleData/tickers.csv), compiled into the binary.
-  public static let builtIn: TickerAliasTable = (try? parse(builtInCSV, file: "built-in tickers")) ?? TickerAliasTable()
+  public static let builtIn: TickerAliasTable =
+    (try? parse(builtInCSV, file: "built-in tickers")) ?? TickerAliasTable()
 
   static let builtInCSV = """
-  ticker,exchange,company,aliases,requires_cue
-  MP,XNYS,MP Materials Corp,MP Materials;MP Materials Corp;MP Materials Corp.,true
-  600111.SS,XSHG,China Northern Rare Earth (Group) High-Tech Co Ltd,China Northern Rare Earth;China Northern Rare Earth Group;Northern Rare Earth;Baotou Steel Rare-Earth,false
-  LYC.AX,XASX,Lynas Rare Earths Ltd,Lynas;Lynas Rare Earths;Lynas Rare Earths Ltd;Lynas Corp,false
-  ILU.AX,XASX,Iluka Resources Ltd,Iluka;Iluka Resources,false
-  ARU.AX,XASX,Arafura Rare Earths Ltd,Arafura;Arafura Rare Earths;Arafura Resources,false
-  UUUU,XASE,Energy Fuels Inc,Energy Fuels;Energy Fuels Inc,false
-  USAR,XNAS,USA Rare Earth Inc,USA Rare Earth;USA Rare Earth Inc,false
-  REMX,ARCX,VanEck Rare Earth and Strategic Metals ETF,VanEck Rare Earth and Strategic Metals ETF;VanEck Rare Earth/Strategic Metals ETF;VanEck Rare Earth ETF,false
-  600392.SS,XSHG,Shenghe Resources Holding Co Ltd,Shenghe Resources;Shenghe Resources Holding;Shenghe,false
-  000831.SZ,XSHE,China Rare Earth Resources and Technology Co Ltd,China Rare Earth Resources and Technology;China Rare Earth Resources & Technology;Minmetals Rare Earth,false
-  600259.SS,XSHG,Rising Nonferrous Metals Share Co Ltd,Rising Nonferrous Metals;Guangsheng Nonferrous;Guangdong Rising Nonferrous,false
-  300748.SZ,XSHE,JL Mag Rare-Earth Co Ltd,JL Mag;JL Mag Rare-Earth;Jinli Permanent Magnet,false
-  600366.SS,XSHG,Ningbo Yunsheng Co Ltd,Ningbo Yunsheng;Yunsheng,false
-  600549.SS,XSHG,Xiamen Tungsten Co Ltd,Xiamen Tungsten,false
-  002428.SZ,XSHE,Yunnan Lincang Xinyuan Germanium Industry Co Ltd,Yunnan Germanium;Yunnan Lincang Xinyuan Germanium;Yunnan Lincang Xinyuan,false
-  AXTI,XNAS,AXT Inc,AXT Inc;AXT,false
-  SYR.AX,XASX,Syrah Resources Ltd,Syrah Resources;Syrah,false
-  ALB,XNYS,Albemarle Corp,Albemarle;Albemarle Corp,false
-  SQM,XNYS,Sociedad Quimica y Minera de Chile SA,SQM;Sociedad Quimica y Minera;Sociedad Química y Minera;Sociedad Quimica y Minera de Chile,false
-  PLS.AX,XASX,Pilbara Minerals Ltd,Pilbara Minerals;Pilbara Minerals Ltd,false
-  MIN.AX,XASX,Mineral Resources Ltd,Mineral Resources Ltd;MinRes,false
-  002460.SZ,XSHE,Ganfeng Lithium Group Co Ltd,Ganfeng Lithium;Ganfeng,false
-  002466.SZ,XSHE,Tianqi Lithium Corp,Tianqi Lithium;Tianqi,false
-  BHP.AX,XASX,BHP Group Ltd,BHP;BHP Group;BHP Billiton,false
-  RIO.L,XLON,Rio Tinto plc,Rio Tinto;Rio Tinto plc,false
-  AAL.L,XLON,Anglo American plc,Anglo American;Anglo American plc,false
-  GLEN.L,XLON,Glencore plc,Glencore;Glencore plc,false
-  AAPL,XNAS,Apple Inc,Apple;Apple Inc;Apple Inc.,false
-  NVDA,XNAS,NVIDIA Corp,Nvidia;NVIDIA;Nvidia Corp,false
-  AMD,XNAS,Advanced Micro Devices Inc,AMD;Advanced Micro Devices,false
-  INTC,XNAS,Intel Corp,Intel;Intel Corp,false
-  MU,XNAS,Micron Technology Inc,Micron;Micron Technology,true
-  QCOM,XNAS,Qualcomm Inc,Qualcomm;Qualcomm Inc,false
-  ON,XNAS,ON Semiconductor Corp,onsemi;ON Semiconductor,true
-  AMAT,XNAS,Applied Materials Inc,Applied Materials,false
-  LRCX,XNAS,Lam Research Corp,Lam Research,false
-  ASML,XNAS,ASML Holding NV,ASML;ASML Holding,false
-  TSM,XNYS,Taiwan Semiconductor Manufacturing Co Ltd,TSMC;Taiwan Semiconductor Manufacturing;Taiwan Semiconductor,false
-  SNPS,XNAS,Synopsys Inc,Synopsys,false
-  CDNS,XNAS,Cadence Design Systems Inc,Cadence Design Systems;Cadence Design,false
-  A,XNYS,Agilent Technologies Inc,Agilent;Agilent Technologies,true
-  TSLA,XNAS,Tesla Inc,Tesla;Tesla Inc,false
-  F,XNYS,Ford Motor Co,Ford Motor;Ford Motor Co;Ford,true
-  GM,XNYS,General Motors Co,General Motors;General Motors Co,true
-  BA,XNYS,Boeing Co,Boeing;Boeing Co,true
-  LMT,XNYS,Lockheed Martin Corp,Lockheed Martin;Lockheed,false
-  RTX,XNYS,RTX Corp,RTX;Raytheon;Raytheon Technologies;Raytheon Missiles & Defense,false
-  CAT,XNYS,Caterpillar Inc,Caterpillar;Caterpillar Inc,true
-  DE,XNYS,Deere & Co,Deere;Deere & Co;John Deere,true
-  X,XNYS,United States Steel Corp,U.S. Steel;US Steel;United States Steel;United States Steel Corp,true
-  NUE,XNYS,Nucor Corp,Nucor;Nucor Corp,false
-  CLF,XNYS,Cleveland-Cliffs Inc,Cleveland-Cliffs;Cleveland Cliffs,false
-  STLD,XNAS,Steel Dynamics Inc,Steel Dynamics,false
-  AA,XNYS,Alcoa Corp,Alcoa;Alcoa Corp,true
-  CENX,XNAS,Century Aluminum Co,Century Aluminum,false
-  ADM,XNYS,Archer-Daniels-Midland Co,Archer-Daniels-Midland;Archer Daniels Midland;ADM,false
-  BG,XNYS,Bunge Global SA,Bunge;Bunge Global;Bunge Ltd,true
-  TSN,XNYS,Tyson Foods Inc,Tyson Foods;Tyson,false
-  NTR,XNYS,Nutrien Ltd,Nutrien,false
-  WMT,XNAS,Walmart Inc,Walmart;Walmart Inc;Wal-Mart,false
-  NKE,XNYS,Nike Inc,Nike;Nike Inc,false
-  FSLR,XNAS,First Solar Inc,First Solar,false
-  0700.HK,XHKG,Tencent Holdings Ltd,Tencent;Tencent Holdings,false
-  9988.HK,XHKG,Alibaba Group Holding Ltd,Alibaba;Alibaba Group;Alibaba Group Holding,false
-  BABA,XNYS,Alibaba Group Holding Ltd,Alibaba;Alibaba Group;Alibaba Group Holding,false
-  0981.HK,XHKG,Semiconductor Manufacturing International Corp,SMIC;Semiconductor Manufacturing International;Semiconductor Manufacturing International Corp,false
-  688981.SS,XSHG,Semiconductor Manufacturing International Corp,SMIC;Semiconductor Manufacturing International;Semiconductor Manufacturing International Corp,false
-  1211.HK,XHKG,BYD Co Ltd,BYD;BYD Co;BYD Auto,false
-  002594.SZ,XSHE,BYD Co Ltd,BYD;BYD Co;BYD Auto,false
-  300750.SZ,XSHE,Contemporary Amperex Technology Co Ltd,CATL;Contemporary Amperex Technology,false
-  601012.SS,XSHG,LONGi Green Energy Technology Co Ltd,LONGi;LONGi Green Energy;Longi Green Energy,false
-  7203.T,XTKS,Toyota Motor Corp,Toyota;Toyota Motor;Toyota Motor Corp,false
-  7267.T,XTKS,Honda Motor Co Ltd,Honda;Honda Motor,false
-  6758.T,XTKS,Sony Group Corp,Sony;Sony Group,false
-  8035.T,XTKS,Tokyo Electron Ltd,Tokyo Electron,false
-  5401.T,XTKS,Nippon Steel Corp,Nippon Steel;Nippon Steel Corp,false
-  4063.T,XTKS,Shin-Etsu Chemical Co Ltd,Shin-Etsu Chemical;Shin-Etsu,false
-  005930.KS,XKRX,Samsung Electronics Co Ltd,Samsung Electronics;Samsung,false
-  000660.KS,XKRX,SK hynix Inc,SK hynix;SK Hynix,false
-  005380.KS,XKRX,Hyundai Motor Co,Hyundai Motor;Hyundai Motor Co;Hyundai,false
-  042660.KS,XKRX,Hanwha Ocean Co Ltd,Hanwha Ocean,false
-  TWE.AX,XASX,Treasury Wine Estates Ltd,Treasury Wine Estates;Treasury Wine,false
-  SPY,ARCX,SPDR S&P 500 ETF Trust,SPDR S&P 500 ETF;SPDR S&P 500 ETF Trust,false
-  QQQ,XNAS,Invesco QQQ Trust,Invesco QQQ;Invesco QQQ Trust,false
-  SOXX,XNAS,iShares Semiconductor ETF,iShares Semiconductor ETF,false
-  FXI,ARCX,iShares China Large-Cap ETF,iShares China Large-Cap ETF,false
-  000300.SS,XSHG,CSI 300 Index,CSI 300;CSI300;CSI 300 Index,false
-  XJO.AX,XASX,S&P/ASX 200 Index,S&P/ASX 200;ASX 200,false
-  """
+    ticker,exchange,company,aliases,requires_cue
+    MP,XNYS,MP Materials Corp,MP Materials;MP Materials Corp;MP Materials Corp.,true
+    600111.SS,XSHG,China Northern Rare Earth (Group) High-Tech Co Ltd,China Northern Rare Earth;China Northern Rare Earth Group;Northern Rare Earth;Baotou Steel Rare-Earth,false
+    LYC.AX,XASX,Lynas Rare Earths Ltd,Lynas;Lynas Rare Earths;Lynas Rare Earths Ltd;Lynas Corp,false
+    ILU.AX,XASX,Iluka Resources Ltd,Iluka;Iluka Resources,false
+    ARU.AX,XASX,Arafura Rare Earths Ltd,Arafura;Arafura Rare Earths;Arafura Resources,false
+    UUUU,XASE,Energy Fuels Inc,Energy Fuels;Energy Fuels Inc,false
+    USAR,XNAS,USA Rare Earth Inc,USA Rare Earth;USA Rare Earth Inc,false
+    REMX,ARCX,VanEck Rare Earth and Strategic Metals ETF,VanEck Rare Earth and Strategic Metals ETF;VanEck Rare Earth/Strategic Metals ETF;VanEck Rare Earth ETF,false
+    600392.SS,XSHG,Shenghe Resources Holding Co Ltd,Shenghe Resources;Shenghe Resources Holding;Shenghe,false
+    000831.SZ,XSHE,China Rare Earth Resources and Technology Co Ltd,China Rare Earth Resources and Technology;China Rare Earth Resources & Technology;Minmetals Rare Earth,false
+    600259.SS,XSHG,Rising Nonferrous Metals Share Co Ltd,Rising Nonferrous Metals;Guangsheng Nonferrous;Guangdong Rising Nonferrous,false
+    300748.SZ,XSHE,JL Mag Rare-Earth Co Ltd,JL Mag;JL Mag Rare-Earth;Jinli Permanent Magnet,false
+    600366.SS,XSHG,Ningbo Yunsheng Co Ltd,Ningbo Yunsheng;Yunsheng,false
+    600549.SS,XSHG,Xiamen Tungsten Co Ltd,Xiamen Tungsten,false
+    002428.SZ,XSHE,Yunnan Lincang Xinyuan Germanium Industry Co Ltd,Yunnan Germanium;Yunnan Lincang Xinyuan Germanium;Yunnan Lincang Xinyuan,false
+    AXTI,XNAS,AXT Inc,AXT Inc;AXT,false
+    SYR.AX,XASX,Syrah Resources Ltd,Syrah Resources;Syrah,false
+    ALB,XNYS,Albemarle Corp,Albemarle;Albemarle Corp,false
+    SQM,XNYS,Sociedad Quimica y Minera de Chile SA,SQM;Sociedad Quimica y Minera;Sociedad Química y Minera;Sociedad Quimica y Minera de Chile,false
+    PLS.AX,XASX,Pilbara Minerals Ltd,Pilbara Minerals;Pilbara Minerals Ltd,false
+    MIN.AX,XASX,Mineral Resources Ltd,Mineral Resources Ltd;MinRes,false
+    002460.SZ,XSHE,Ganfeng Lithium Group Co Ltd,Ganfeng Lithium;Ganfeng,false
+    002466.SZ,XSHE,Tianqi Lithium Corp,Tianqi Lithium;Tianqi,false
+    BHP.AX,XASX,BHP Group Ltd,BHP;BHP Group;BHP Billiton,false
+    RIO.L,XLON,Rio Tinto plc,Rio Tinto;Rio Tinto plc,false
+    AAL.L,XLON,Anglo American plc,Anglo American;Anglo American plc,false
+    GLEN.L,XLON,Glencore plc,Glencore;Glencore plc,false
+    AAPL,XNAS,Apple Inc,Apple;Apple Inc;Apple Inc.,false
+    NVDA,XNAS,NVIDIA Corp,Nvidia;NVIDIA;Nvidia Corp,false
+    AMD,XNAS,Advanced Micro Devices Inc,AMD;Advanced Micro Devices,false
+    INTC,XNAS,Intel Corp,Intel;Intel Corp,false
+    MU,XNAS,Micron Technology Inc,Micron;Micron Technology,true
+    QCOM,XNAS,Qualcomm Inc,Qualcomm;Qualcomm Inc,false
+    ON,XNAS,ON Semiconductor Corp,onsemi;ON Semiconductor,true
+    AMAT,XNAS,Applied Materials Inc,Applied Materials,false
+    LRCX,XNAS,Lam Research Corp,Lam Research,false
+    ASML,XNAS,ASML Holding NV,ASML;ASML Holding,false
+    TSM,XNYS,Taiwan Semiconductor Manufacturing Co Ltd,TSMC;Taiwan Semiconductor Manufacturing;Taiwan Semiconductor,false
+    SNPS,XNAS,Synopsys Inc,Synopsys,false
+    CDNS,XNAS,Cadence Design Systems Inc,Cadence Design Systems;Cadence Design,false
+    A,XNYS,Agilent Technologies Inc,Agilent;Agilent Technologies,true
+    TSLA,XNAS,Tesla Inc,Tesla;Tesla Inc,false
+    F,XNYS,Ford Motor Co,Ford Motor;Ford Motor Co;Ford,true
+    GM,XNYS,General Motors Co,General Motors;General Motors Co,true
+    BA,XNYS,Boeing Co,Boeing;Boeing Co,true
+    LMT,XNYS,Lockheed Martin Corp,Lockheed Martin;Lockheed,false
+    RTX,XNYS,RTX Corp,RTX;Raytheon;Raytheon Technologies;Raytheon Missiles & Defense,false
+    CAT,XNYS,Caterpillar Inc,Caterpillar;Caterpillar Inc,true
+    DE,XNYS,Deere & Co,Deere;Deere & Co;John Deere,true
+    X,XNYS,United States Steel Corp,U.S. Steel;US Steel;United States Steel;United States Steel Corp,true
+    NUE,XNYS,Nucor Corp,Nucor;Nucor Corp,false
+    CLF,XNYS,Cleveland-Cliffs Inc,Cleveland-Cliffs;Cleveland Cliffs,false
+    STLD,XNAS,Steel Dynamics Inc,Steel Dynamics,false
+    AA,XNYS,Alcoa Corp,Alcoa;Alcoa Corp,true
+    CENX,XNAS,Century Aluminum Co,Century Aluminum,false
+    ADM,XNYS,Archer-Daniels-Midland Co,Archer-Daniels-Midland;Archer Daniels Midland;ADM,false
+    BG,XNYS,Bunge Global SA,Bunge;Bunge Global;Bunge Ltd,true
+    TSN,XNYS,Tyson Foods Inc,Tyson Foods;Tyson,false
+    NTR,XNYS,Nutrien Ltd,Nutrien,false
+    WMT,XNAS,Walmart Inc,Walmart;Walmart Inc;Wal-Mart,false
+    NKE,XNYS,Nike Inc,Nike;Nike Inc,false
+    FSLR,XNAS,First Solar Inc,First Solar,false
+    0700.HK,XHKG,Tencent Holdings Ltd,Tencent;Tencent Holdings,false
+    9988.HK,XHKG,Alibaba Group Holding Ltd,Alibaba;Alibaba Group;Alibaba Group Holding,false
+    BABA,XNYS,Alibaba Group Holding Ltd,Alibaba;Alibaba Group;Alibaba Group Holding,false
+    0981.HK,XHKG,Semiconductor Manufacturing International Corp,SMIC;Semiconductor Manufacturing International;Semiconductor Manufacturing International Corp,false
+    688981.SS,XSHG,Semiconductor Manufacturing International Corp,SMIC;Semiconductor Manufacturing International;Semiconductor Manufacturing International Corp,false
+    1211.HK,XHKG,BYD Co Ltd,BYD;BYD Co;BYD Auto,false
+    002594.SZ,XSHE,BYD Co Ltd,BYD;BYD Co;BYD Auto,false
+    300750.SZ,XSHE,Contemporary Amperex Technology Co Ltd,CATL;Contemporary Amperex Technology,false
+    601012.SS,XSHG,LONGi Green Energy Technology Co Ltd,LONGi;LONGi Green Energy;Longi Green Energy,false
+    7203.T,XTKS,Toyota Motor Corp,Toyota;Toyota Motor;Toyota Motor Corp,false
+    7267.T,XTKS,Honda Motor Co Ltd,Honda;Honda Motor,false
+    6758.T,XTKS,Sony Group Corp,Sony;Sony Group,false
+    8035.T,XTKS,Tokyo Electron Ltd,Tokyo Electron,false
+    5401.T,XTKS,Nippon Steel Corp,Nippon Steel;Nippon Steel Corp,false
+    4063.T,XTKS,Shin-Etsu Chemical Co Ltd,Shin-Etsu Chemical;Shin-Etsu,false
+    005930.KS,XKRX,Samsung Electronics Co Ltd,Samsung Electronics;Samsung,false
+    000660.KS,XKRX,SK hynix Inc,SK hynix;SK Hynix,false
+    005380.KS,XKRX,Hyundai Motor Co,Hyundai Motor;Hyundai Motor Co;Hyundai,false
+    042660.KS,XKRX,Hanwha Ocean Co Ltd,Hanwha Ocean,false
+    TWE.AX,XASX,Treasury Wine Estates Ltd,Treasury Wine Estates;Treasury Wine,false
+    SPY,ARCX,SPDR S&P 500 ETF Trust,SPDR S&P 500 ETF;SPDR S&P 500 ETF Trust,false
+    QQQ,XNAS,Invesco QQQ Trust,Invesco QQQ;Invesco QQQ Trust,false
+    SOXX,XNAS,iShares Semiconductor ETF,iShares Semiconductor ETF,false
+    FXI,ARCX,iShares China Large-Cap ETF,iShares China Large-Cap ETF,false
+    000300.SS,XSHG,CSI 300 Index,CSI 300;CSI300;CSI 300 Index,false
+    XJO.AX,XASX,S&P/ASX 200 Index,S&P/ASX 200;ASX 200,false
+    """
 }

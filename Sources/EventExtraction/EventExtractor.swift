@@ -52,10 +52,14 @@ public struct EventExtractor: Sendable {
     var targets: [String]
     var commodities: [String]
     var date: TimeExpression?
+    /// A time of day stated in the sentence that is not an effective time.
+    var time: TimeExpression? = nil
     var evidence: String
     var confidence: Double
     var fromTitle: Bool
     var hasParty = true
+    /// Sentences that reported this event (grows when candidates merge).
+    var sentences: [Int] = []
   }
 
   struct Doc {
@@ -145,20 +149,32 @@ public struct EventExtractor: Sendable {
           continue
         }
       }
-      if let (entry, e, _) = EventExtractor.parties.match(tokens, words, at: i, limit: tokens.count) {
+      if t.lex & 1 != 0,
+        let (entry, e, _) = EventExtractor.parties.match(tokens, words, at: i, limit: tokens.count)
+      {
         let ok = !entry.caseSensitive || tokens[i].allCaps
         // Leaders and capitals must be capitalised; demonyms and names too (avoids "turkey", "china" ware).
         if ok, tokens[i].capitalized || tokens[i].allCaps {
           let key = words[i..<e].filter { !$0.isEmpty }.joined(separator: " ")
+          // A city after "in"/"at"/"near" is where something happened, not who did it.
+          if i > 0, ["in", "at", "near", "outside"].contains(words[i - 1]), PartyLexicon.cities.contains(key)
+          {
+            i = e
+            continue
+          }
           parties.append((entry.code, i..<e, EventExtractor.genericParties.contains(key)))
           i = e
           continue
         }
       }
-      if let (type, e, _) = EventExtractor.measures.match(tokens, words, at: i, limit: tokens.count) {
+      if t.lex & 2 != 0,
+        let (type, e, _) = EventExtractor.measures.match(tokens, words, at: i, limit: tokens.count)
+      {
         measures.append((type, i..<e, words[i..<e].filter { !$0.isEmpty }.joined(separator: " ")))
       }
-      if let (name, e, _) = EventExtractor.commodities.match(tokens, words, at: i, limit: tokens.count) {
+      if t.lex & 4 != 0,
+        let (name, e, _) = EventExtractor.commodities.match(tokens, words, at: i, limit: tokens.count)
+      {
         commodities.append((name, i..<e))
         i = e
         continue
@@ -216,6 +232,16 @@ public struct EventExtractor: Sendable {
         candidates[k].direction = "liberalize"
       }
     }
+    // A headline restates the body's announcement: drop title candidates whose type (and actor)
+    // a body sentence also reports, whatever verb the headline used.
+    let bodyCandidates = candidates.filter { !$0.fromTitle }
+    candidates.removeAll { c in
+      c.fromTitle
+        && bodyCandidates.contains { b in
+          !b.fromTitle && b.type == c.type && (b.actor ?? mainActor) == (c.actor ?? mainActor)
+            && (b.action == c.action || c.action == "propose" || c.action == "other")
+        }
+    }
     for var c in candidates {
       if c.actor == nil { c.actor = mainActor }
       guard let actor = c.actor else { continue }
@@ -230,6 +256,10 @@ public struct EventExtractor: Sendable {
         var m = groups[g]
         for t in c.targets where !m.targets.contains(t) { m.targets.append(t) }
         for x in c.commodities where !m.commodities.contains(x) { m.commodities.append(x) }
+        m.sentences += c.sentences
+        if m.time == nil, let t = c.time, m.date == nil || c.date == nil || m.date?.date == c.date?.date {
+          m.time = t
+        }
         if m.date == nil, c.date != nil {
           m.date = c.date
           if m.fromTitle { m.evidence = c.evidence }
@@ -245,9 +275,32 @@ public struct EventExtractor: Sendable {
         groups.append(c)
       }
     }
-    let (companies, tickers) = options.aliases.find(doc.tokens, doc.words, doc.bytes)
-    var events: [PolicyEvent] = []
+    let mentions = options.aliases.mentions(doc.tokens, doc.words, doc.bytes)
+    let leadTime = EventExtractor.leadTime(doc)
+    // Companies go with the event whose sentence or paragraph names them; companies tied to no
+    // event (a market-reaction paragraph, the headline) go with every event of the article.
+    let paragraphOf = EventExtractor.paragraphs(doc)
+    var eventParagraphs: [Set<Int>] = []
     for g in groups {
+      var ps = Set<Int>()
+      for sIx in g.sentences where sIx < doc.sentenceRanges.count {
+        let t = doc.sentenceRanges[sIx].lowerBound
+        if t >= doc.titleEnd { ps.insert(paragraphOf[t]) }
+      }
+      eventParagraphs.append(ps)
+    }
+    let tied = eventParagraphs.reduce(into: Set<Int>()) { $0.formUnion($1) }
+    var events: [PolicyEvent] = []
+    for (gIx, g) in groups.enumerated() {
+      var entryIxs: [Int] = []
+      for m in mentions where !entryIxs.contains(m.entry) {
+        let par = m.token < doc.titleEnd ? -1 : paragraphOf[m.token]
+        if groups.count == 1 || eventParagraphs[gIx].contains(par) || !tied.contains(par) {
+          entryIxs.append(m.entry)
+        }
+      }
+      let companies = entryIxs.map { options.aliases.entries[$0].company }
+      let tickers = entryIxs.map { options.aliases.entries[$0].ticker }
       var announced: CivilDate? = nil
       var granularity = DateGranularity.unknown
       var minute: Int? = nil
@@ -277,6 +330,17 @@ public struct EventExtractor: Sendable {
             message:
               "no publication date and no absolute date in the text: event date left unresolved (give --published)"
           ))
+      }
+      // The time of the announcement: stated in the event's sentence, else in the lead sentence
+      // for the same day.
+      if minute == nil, granularity == .day, let d = announced {
+        if let t = g.time, let m = t.minute {
+          minute = m
+          zone = t.timeZone ?? options.timeZone
+        } else if let t = leadTime, let m = t.minute, t.date == d {
+          minute = m
+          zone = t.timeZone ?? options.timeZone
+        }
       }
       var commodities = g.commodities
       if commodities.isEmpty {
@@ -347,7 +411,9 @@ public struct EventExtractor: Sendable {
     for i in r where tokens[i].kind == .word {
       let w = words[i]
       // Verb + imports/exports ("halted imports of…", "resumed exports").
-      if EventExtractor.barVerbs.contains(w) || EventExtractor.resumeVerbs.contains(w) {
+      if EventExtractor.barVerbs.contains(w) || EventExtractor.resumeVerbs.contains(w),
+        !EventExtractor.backgroundClause(doc, verb: i, sentence: r)
+      {
         var j = i + 1
         var steps = 0
         while j < r.upperBound, steps < 5 {
@@ -368,6 +434,15 @@ public struct EventExtractor: Sendable {
         }
       }
       guard var verbAction = EventLexicon.verbs[w] else { continue }
+      // After a determiner the word is a noun ("a rule", "the ban", "its new curbs").
+      if i > r.lowerBound, EventExtractor.determiners.contains(words[i - 1]) { continue }
+      // A participle after a preposition is an adjective ("affiliates of blacklisted companies").
+      if i > r.lowerBound, w.hasSuffix("ed") || w.hasSuffix("ing"),
+        ["of", "for", "on", "with", "into", "against"].contains(words[i - 1])
+      {
+        continue
+      }
+      if EventExtractor.backgroundClause(doc, verb: i, sentence: r) { continue }
       if w == "may" || w == "rule", tokens[i].capitalized { continue }
       let nextWord = i + 1 < r.upperBound ? words[i + 1] : ""
       if ["strike", "strikes", "struck", "striking"].contains(w), nextWord == "down" { verbAction = "rule" }
@@ -550,6 +625,19 @@ public struct EventExtractor: Sendable {
       }
       guard x.date != nil, [.time, .day, .week, .month].contains(x.granularity) else { continue }
       if EventLexicon.effectCues.contains(before) || after == "deadline" { continue }
+      // A date governed by a verb of a background clause ("the rules it issued on Oct. 9").
+      var gv = xr.lowerBound - 1
+      var gsteps = 0
+      var backgroundDate = false
+      while gv >= r.lowerBound, gsteps < 4 {
+        if EventLexicon.verbs[words[gv]] != nil || (words[gv].count > 4 && words[gv].hasSuffix("ed")) {
+          backgroundDate = gv != v && EventExtractor.backgroundClause(doc, verb: gv, sentence: r)
+          break
+        }
+        gv -= 1
+        gsteps += 1
+      }
+      if backgroundDate { continue }
       if before == "on", ["effect", "effective", "from", "starting"].contains(before2) { continue }
       if let ref = reference, let d = x.date, ref.days(to: d) > 2 { continue }
       let dist = abs(xr.lowerBound - v)
@@ -557,6 +645,14 @@ public struct EventExtractor: Sendable {
         bestDist = dist
         dateExpr = x
       }
+    }
+    // A time of day in the sentence that is not when a measure takes effect.
+    var timeExpr: TimeExpression? = nil
+    for (x, xr) in doc.expressions
+    where x.granularity == .time && xr.lowerBound >= r.lowerBound && xr.lowerBound < r.upperBound {
+      if EventExtractor.effectTime(doc, xr.lowerBound, from: r.lowerBound) { continue }
+      timeExpr = x
+      break
     }
     // Parties.
     let ps = doc.parties.filter {
@@ -637,7 +733,126 @@ public struct EventExtractor: Sendable {
       sentence: sIx, trigger: v, type: found.type,
       action: found.action == "announce" ? "other" : found.action,
       direction: direction, actor: actor, targets: targets, commodities: commodities, date: dateExpr,
-      evidence: evidence, confidence: confidence, fromTitle: fromTitle, hasParty: !ps.isEmpty)
+      time: timeExpr, evidence: evidence, confidence: confidence, fromTitle: fromTitle, hasParty: !ps.isEmpty,
+      sentences: [sIx])
+  }
+
+  /// Paragraph number of every token (a paragraph starts at a line break).
+  static func paragraphs(_ doc: Doc) -> [Int] {
+    var out = [Int](repeating: 0, count: doc.tokens.count)
+    var p = 0
+    for i in doc.tokens.indices {
+      if i > 0, doc.tokens[i].newlineBefore { p += 1 }
+      out[i] = p
+    }
+    return out
+  }
+
+  static let effectTimeCues: Set<String> = [
+    "effect", "effective", "starting", "from", "until", "till", "by", "begin", "begins", "expire", "expires",
+    "expiring", "deadline", "takes", "take", "kicks", "kick", "apply", "applies", "before", "after",
+    "through",
+  ]
+
+  /// `true` when the time expression starting at token `i` is when something takes effect or
+  /// expires ("at 12:01 a.m. ET on Saturday", "from midnight") rather than when it was announced.
+  static func effectTime(_ doc: Doc, _ i: Int, from lo: Int) -> Bool {
+    var j = i - 1
+    var steps = 0
+    while j >= lo, steps < 4 {
+      if effectTimeCues.contains(doc.words[j]) { return true }
+      j -= 1
+      steps += 1
+    }
+    return false
+  }
+
+  /// The first time of day in the lead sentence that is not an effective time ("at a ceremony that
+  /// began at about 4 p.m. ET").
+  static func leadTime(_ doc: Doc) -> TimeExpression? {
+    guard
+      let lead = doc.sentenceRanges.first(where: { r in
+        r.lowerBound >= doc.titleEnd && r.filter { doc.tokens[$0].kind == .word }.count >= 6
+      })
+    else { return nil }
+    for (x, xr) in doc.expressions where x.granularity == .time && lead.contains(xr.lowerBound) {
+      if effectTime(doc, xr.lowerBound, from: lead.lowerBound) { continue }
+      return x
+    }
+    return nil
+  }
+
+  static let determiners: Set<String> = [
+    "a", "an", "the", "its", "their", "his", "her", "our", "this", "these", "those", "new", "any", "such",
+    "every", "each", "no",
+  ]
+
+  static let reportingVerbs: Set<String> = [
+    "said", "says", "say", "announced", "announces", "confirmed", "confirms", "stated", "told", "noted",
+    "added", "showed", "shows", "insisted", "argued", "warned", "decided", "agreed", "means", "signalled",
+    "signaled", "indicated", "reported", "reports", "ruled", "determined", "found", "ensure", "ensures",
+  ]
+  static let subordinators: Set<String> = ["after", "since", "following", "before"]
+  static let distanceUnits: Set<String> = [
+    "days", "weeks", "months", "years", "day", "week", "month", "year", "hours",
+  ]
+  static let subjectPronouns: Set<String> = ["it", "he", "she", "they", "we"]
+
+  /// `true` when the verb at `i` sits in a clause that mentions an earlier or other measure rather
+  /// than stating the news: a reduced relative clause after a measure ("the rules it issued on
+  /// Oct. 9"), a relative clause ("a rule that extended export restrictions"), or a temporal
+  /// subordinate clause with its own subject ("days after Beijing tightened … and Washington
+  /// threatened further tariffs").
+  static func backgroundClause(_ doc: Doc, verb i: Int, sentence r: Range<Int>) -> Bool {
+    let words = doc.words
+    let tokens = doc.tokens
+    var p = i - 1
+    if p > r.lowerBound, ["had", "has", "have", "was", "were"].contains(words[p]) { p -= 1 }
+    if p > r.lowerBound, subjectPronouns.contains(words[p]),
+      doc.measures.contains(where: { $0.range.upperBound == p })
+    {
+      return true
+    }
+    var j = i - 1
+    var steps = 0
+    while j > r.lowerBound, steps < 4 {
+      let w = words[j]
+      if w == "that" || w == "which" {
+        let prev = words[j - 1]
+        let prev2 = j - 2 >= r.lowerBound ? words[j - 2] : ""
+        if w == "that",
+          prev.isEmpty || reportingVerbs.contains(prev) || reportingVerbs.contains(prev2)
+            || prev.hasSuffix("ed")
+        {
+          break
+        }
+        return true
+      }
+      if tokens[j].kind == .punct { break }
+      j -= 1
+      steps += 1
+    }
+    j = i - 1
+    var sawSubject = false
+    while j >= r.lowerBound {
+      if tokens[j].kind == .punct,
+        tokens[j].scalar == "," || tokens[j].scalar == ";" || tokens[j].scalar == ":"
+          || tokens[j].scalar == "\u{2014}"
+      {
+        break
+      }
+      if subjectPronouns.contains(words[j]) || doc.parties.contains(where: { $0.range.lowerBound == j }) {
+        sawSubject = true
+      }
+      if subordinators.contains(words[j]) {
+        // "since Beijing imposed …" and "days after Washington threatened …" look back; a bare
+        // "after" is often the news itself ("shares fell after China imposed …").
+        let measured = j > r.lowerBound && distanceUnits.contains(words[j - 1])
+        return sawSubject && (words[j] == "since" || measured)
+      }
+      j -= 1
+    }
+    return false
   }
 
   static func direction(type: String, action: String, words: [String]) -> String {
@@ -682,6 +897,18 @@ public struct EventExtractor: Sendable {
       doc.tokens[j].scalar == "," || doc.tokens[j].scalar == "(" || doc.tokens[j].scalar == "-"
         || doc.tokens[j].scalar == "\u{2014}"
     else { return (nil, nil, 0..<0) }
+    // "BUSAN, South Korea -": the country belongs to the dateline.
+    if doc.tokens[j].scalar == ",", let p = doc.parties.first(where: { $0.range.lowerBound == j + 1 }) {
+      let e = p.range.upperBound
+      if e < doc.tokens.count, doc.tokens[e].kind == .punct,
+        ["-", "\u{2014}", "\u{2013}", "(", ","].contains(doc.tokens[e].scalar)
+      {
+        for (x, xr) in doc.expressions where xr.lowerBound == e + 1 && x.granularity == .day {
+          return (x.date, actor ?? p.code, i..<xr.upperBound)
+        }
+        return (nil, actor ?? p.code, i..<e)
+      }
+    }
     for (x, xr) in doc.expressions where xr.lowerBound == j + 1 && x.granularity == .day {
       return (x.date, actor, i..<xr.upperBound)
     }

@@ -6,7 +6,8 @@ enum EventLexicon {
   static let measures: [String: String] = [
     "tariff": "tariff", "tariffs": "tariff", "duty": "tariff", "duties": "tariff", "levy": "tariff",
     "levies": "tariff", "import tax": "tariff", "import taxes": "tariff", "surcharge": "tariff",
-    "surcharges": "tariff", "customs duties": "tariff", "border tax": "tariff",
+    "surcharges": "tariff", "surtax": "tariff", "surtaxes": "tariff", "customs duties": "tariff",
+    "border tax": "tariff",
     "reciprocal tariffs": "tariff",
     "zölle": "tariff", "zoll": "tariff", "aranceles": "tariff", "droits de douane": "tariff",
     "quota": "quota", "quotas": "quota", "tariff rate quota": "quota", "tariff rate quotas": "quota",
@@ -37,6 +38,7 @@ enum EventLexicon {
     "pact": "agreement", "accord": "agreement", "truce": "agreement", "treaty": "agreement",
     "framework": "agreement", "memorandum of understanding": "agreement", "mou": "agreement",
     "trade deal": "agreement", "ceasefire": "agreement", "consensus": "agreement",
+    "understanding": "agreement", "arrangement": "agreement",
     "talks": "negotiation", "negotiations": "negotiation", "negotiation": "negotiation",
     "dialogue": "negotiation",
     "subsidy": "subsidy", "subsidies": "subsidy", "tax credit": "subsidy", "tax credits": "subsidy",
@@ -55,12 +57,12 @@ enum EventLexicon {
     }
     add(
       "impose",
-      "impose imposes imposed imposing slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
+      "impose imposes imposed imposing slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded broaden broadens broadened widen widens widened blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
     )
     add("threaten", "threaten threatens threatened threatening warn warns warned vow vows vowed")
     add(
       "propose",
-      "propose proposes proposed proposing plan plans planned recommend recommends recommended seek seeks sought draft drafted unveil unveils unveiled launch launches launched launching initiate initiates initiated open opens opened"
+      "propose proposes proposed proposing plan plans planned recommend recommends recommended seek seeks sought draft drafted launch launches launched launching initiate initiates initiated open opens opened"
     )
     add(
       "lift",
@@ -70,13 +72,16 @@ enum EventLexicon {
       "extend", "extend extends extended extending prolong prolongs prolonged renew renews renewed renewing")
     add(
       "agree",
-      "agree agrees agreed sign signs signed signing reach reaches reached strike strikes struck seal seals sealed conclude concludes concluded finalize finalizes finalized finalise finalised clinch clinched ink inks inked"
+      "agree agrees agreed sign signs signed signing reach reaches reached strike strikes struck seal seals sealed conclude concludes concluded finalize finalizes finalized finalise finalised clinch clinched ink inks inked settle settles settled"
     )
     add(
       "rule",
       "rule rules ruled determine determines determined find finds found affirm affirms affirmed uphold upholds upheld"
     )
-    add("announce", "announce announces announced announcing unveiled decide decides decided")
+    add(
+      "announce",
+      "announce announces announced announcing unveil unveils unveiled unveiling decide decides decided require requires required requiring"
+    )
     return m
   }()
 

@@ -71,13 +71,55 @@ struct HTMLScanner {
     "section", "article", "header", "footer", "table", "dd", "dt", "pre", "hr", "figure", "main", "title",
   ]
 
+  /// The tags the scanner treats specially; everything else is `.other`.
+  enum Tag: UInt8 {
+    case other, head, body, article, main, header, p, title, h1, meta, link, time, block, boiler, skip
+  }
+
+  /// Tag names → (tag, is a block tag). Looked up by a hash of the lower-cased name bytes, so no
+  /// string is made per tag.
+  static let tagTable: [UInt64: (tag: Tag, block: Bool, length: Int)] = {
+    var m: [UInt64: (tag: Tag, block: Bool, length: Int)] = [:]
+    func add(_ name: String, _ tag: Tag) {
+      let bytes = Array(name.utf8)
+      m[hashName(bytes[...])] = (tag, blockTags.contains(name), bytes.count)
+    }
+    for n in blockTags { add(n, .block) }
+    for n in boilerTags { add(n, .boiler) }
+    for n in skipTags { add(n, .skip) }
+    let special: [(String, Tag)] = [
+      ("head", .head), ("body", .body), ("article", .article), ("main", .main), ("header", .header),
+      ("p", .p),
+      ("title", .title), ("h1", .h1), ("meta", .meta), ("link", .link), ("time", .time),
+    ]
+    for (n, t) in special { add(n, t) }
+    return m
+  }()
+
+  @inline(__always) static func hashName(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for c in bytes { h = (h ^ UInt64(lower(c))) &* 0x100_0000_01b3 }
+    return h
+  }
+
+  /// The tag of the name at `ns..<j` and whether it breaks a block.
+  @inline(__always) func tagOf(_ ns: Int, _ j: Int) -> (tag: Tag, block: Bool) {
+    guard j - ns <= 12, let e = HTMLScanner.tagTable[HTMLScanner.hashName(b[ns..<j])], e.length == j - ns
+    else {
+      return (.other, false)
+    }
+    return (e.tag, e.block)
+  }
+
+  static let itempropBytes = Array("itemprop".utf8)
+
   @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
 
   /// Finds `needle` (lower-case ASCII) case-insensitively from `from`; returns its start or `nil`.
-  func find(_ needle: [UInt8], from: Int) -> Int? {
+  func find(_ needle: [UInt8], from: Int, to limit: Int? = nil) -> Int? {
     guard let first = needle.first else { return from }
     var i = from
-    let n = b.count - needle.count
+    let n = min(b.count, limit ?? b.count) - needle.count
     while i <= n {
       if HTMLScanner.lower(b[i]) == first {
         var ok = true
@@ -197,7 +239,7 @@ struct HTMLScanner {
     let n = b.count
     var i = 0
     var textStart = 0
-    var capture: (kind: String, start: Int)? = nil
+    var capture: (kind: Tag, start: Int)? = nil
     var itempropPending: Int? = nil
     while i < n {
       // Fast skip to the next '<'.
@@ -246,17 +288,18 @@ struct HTMLScanner {
         (b[j] | 0x20 >= 97 && b[j] | 0x20 <= 122) || (b[j] >= 48 && b[j] <= 57) || b[j] == UInt8(ascii: ":")
           || b[j] == UInt8(ascii: "-")
       { j += 1 }
-      let name = String(decoding: b[ns..<j].map(HTMLScanner.lower), as: UTF8.self)
+      let (tag, block) = tagOf(ns, j)
       let end = tagEnd(i)
       let selfClosing = end >= 2 && b[end - 2] == UInt8(ascii: "/")
       if closing {
-        handleClose(name, at: i, capture: &capture)
+        handleClose(tag, block: block, at: i, capture: &capture)
         i = end
         textStart = i
         continue
       }
       // Opening tag.
-      if HTMLScanner.skipTags.contains(name) {
+      if tag == .skip {
+        let name = String(decoding: b[ns..<j].map(HTMLScanner.lower), as: UTF8.self)
         var isLD = false
         if name == "script" {
           let attrs = attributes(j..<max(j, end - 1))
@@ -273,7 +316,8 @@ struct HTMLScanner {
         continue
       }
       handleOpen(
-        name, attrRange: j..<max(j, end - 1), at: i, end: end, selfClosing: selfClosing, capture: &capture,
+        tag, block: block, attrRange: j..<max(j, end - 1), at: i, end: end, selfClosing: selfClosing,
+        capture: &capture,
         itemprop: &itempropPending)
       i = end
       textStart = i
@@ -284,43 +328,45 @@ struct HTMLScanner {
   }
 
   mutating func handleOpen(
-    _ name: String, attrRange: Range<Int>, at pos: Int, end: Int, selfClosing: Bool,
-    capture: inout (kind: String, start: Int)?, itemprop: inout Int?
+    _ tag: Tag, block: Bool, attrRange: Range<Int>, at pos: Int, end: Int, selfClosing: Bool,
+    capture: inout (kind: Tag, start: Int)?, itemprop: inout Int?
   ) {
-    if HTMLScanner.blockTags.contains(name) { blockBreak() }
-    switch name {
-    case "head":
+    if block { blockBreak() }
+    switch tag {
+    case .head:
       inHead = true
-    case "body":
+    case .body:
       inBody = true
       inHead = false
-    case "article", "main":
-      if name == "article" { sawArticle = true }
+    case .article, .main:
+      if tag == .article { sawArticle = true }
       articleDepth += 1
-    case "header":
+    case .header:
       if articleDepth == 0 { headerDepth += 1 }
-    case "p":
+    case .p:
       pDepth = 1
-    case "title":
-      if capture == nil, page.title.isEmpty { capture = ("title", end) }
-    case "h1":
-      if capture == nil, page.h1.isEmpty { capture = ("h1", end) }
+    case .title:
+      if capture == nil, page.title.isEmpty { capture = (.title, end) }
+    case .h1:
+      if capture == nil, page.h1.isEmpty { capture = (.h1, end) }
+    case .boiler:
+      boilerDepth += 1
     default:
-      if HTMLScanner.boilerTags.contains(name) { boilerDepth += 1 }
+      break
     }
     // Attributes matter only for a few tags, or when they mention a date property.
-    let interesting = name == "meta" || name == "link" || name == "time" || name == "body"
+    let interesting = tag == .meta || tag == .link || tag == .time || tag == .body
     var hasDateProp = false
     if !interesting, attrRange.count > 12 {
       hasDateProp =
-        find(Array("itemprop".utf8), from: attrRange.lowerBound).map { $0 < attrRange.upperBound } ?? false
+        find(HTMLScanner.itempropBytes, from: attrRange.lowerBound, to: attrRange.upperBound) != nil
     }
     guard interesting || hasDateProp else { return }
     let attrs = attributes(attrRange)
     func attr(_ k: String) -> String? { attrs.first { $0.0 == k }?.1 }
     let prop = (attr("itemprop") ?? "").lowercased()
-    switch name {
-    case "meta":
+    switch tag {
+    case .meta:
       let key = (attr("property") ?? attr("name") ?? attr("itemprop") ?? attr("http-equiv") ?? "")
         .lowercased()
       guard let content = attr("content") else { return }
@@ -335,9 +381,9 @@ struct HTMLScanner {
       } else if HTMLScanner.modifiedMeta.contains(key) {
         addCandidate(content, source: "meta", rank: 60, offset: pos)
       }
-    case "link":
+    case .link:
       if (attr("rel") ?? "").lowercased() == "canonical", let h = attr("href") { page.url = h }
-    case "time":
+    case .time:
       timeCount += 1
       let dt = attr("datetime") ?? attr("content") ?? ""
       if prop == "datepublished" {
@@ -367,23 +413,23 @@ struct HTMLScanner {
     }
   }
 
-  mutating func handleClose(_ name: String, at pos: Int, capture: inout (kind: String, start: Int)?) {
-    if HTMLScanner.blockTags.contains(name) { blockBreak() }
-    if let c = capture, c.kind == name {
+  mutating func handleClose(_ tag: Tag, block: Bool, at pos: Int, capture: inout (kind: Tag, start: Int)?) {
+    if block { blockBreak() }
+    if let c = capture, c.kind == tag {
       var buf: [UInt8] = []
       TextDecoding.appendDecoded(b, c.start..<pos, to: &buf, collapse: true)
       let s = String(decoding: buf, as: UTF8.self).trimmingSpaces()
-      if name == "title" { page.title = s } else { page.h1 = HTMLScanner.stripTags(s) }
+      if tag == .title { page.title = s } else { page.h1 = HTMLScanner.stripTags(s) }
       capture = nil
     }
-    switch name {
-    case "article", "main": articleDepth = max(0, articleDepth - 1)
-    case "header": headerDepth = max(0, headerDepth - 1)
-    case "p": pDepth = 0
-    case "body": inBody = false
-    case "head": inHead = false
-    default:
-      if HTMLScanner.boilerTags.contains(name) { boilerDepth = max(0, boilerDepth - 1) }
+    switch tag {
+    case .article, .main: articleDepth = max(0, articleDepth - 1)
+    case .header: headerDepth = max(0, headerDepth - 1)
+    case .p: pDepth = 0
+    case .body: inBody = false
+    case .head: inHead = false
+    case .boiler: boilerDepth = max(0, boilerDepth - 1)
+    default: break
     }
   }
 

@@ -110,6 +110,19 @@ enum PartyLexicon {
     return words.joined(separator: " ")
   }
 
+  /// Cities (capitals used as metonyms): after "in", "at" or "near" they name a venue, not a party
+  /// ("the truce reached in Geneva and refined in London").
+  static let cities: Set<String> = [
+    "washington", "beijing", "brussels", "tokyo", "seoul", "london", "paris", "berlin", "rome", "madrid",
+    "moscow", "ottawa", "mexico city", "brasilia", "brasília", "new delhi", "delhi", "canberra", "jakarta",
+    "bangkok", "hanoi", "manila", "kuala lumpur", "taipei", "the hague", "warsaw", "stockholm", "bern",
+    "oslo",
+    "vienna", "dublin", "kyiv", "kiev", "minsk", "ankara", "tehran", "baghdad", "jerusalem", "riyadh",
+    "abu dhabi", "dubai", "doha", "cairo", "pretoria", "abuja", "kinshasa", "nairobi", "rabat", "wellington",
+    "phnom penh", "dhaka", "islamabad", "colombo", "astana", "ulaanbaatar", "caracas", "havana",
+    "buenos aires", "santiago", "lima", "bogota", "pyongyang", "singapore", "hong kong",
+  ]
+
   /// Organisations that are not governments (their statements are commentary, not events).
   static let commentators: Set<String> = [
     "analyst", "analysts", "economist", "economists", "expert", "experts", "investor", "investors", "trader",

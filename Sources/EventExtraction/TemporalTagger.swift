@@ -698,8 +698,17 @@ struct TaggerRun {
   static let pastRefs: Set<String> = ["recently", "previously", "formerly", "lately", "once"]
 
   mutating func wordRules(_ i: Int) -> Match? {
-    let word = words[i]
     let t = tokens[i]
+    // Most words start no rule; frequent function words start only a few.
+    switch t.keyword {
+    case 0: return nil
+    case 2: if w(i + 1) != "day" && !isNum(i + 1) { return nil }
+    case 3: if Lexicon.units[w(i + 1)] == nil { return nil }
+    case 4: if w(i + 1) != "the" { return nil }
+    case 5: if w(i + 1) != "present" { return nil }
+    default: break
+    }
+    let word = words[i]
     if word.isEmpty { return nil }
     // Relative days.
     if let off = TaggerRun.relative[word] {
@@ -1082,6 +1091,14 @@ struct TaggerRun {
       default: y = ref.year
       }
       return monthMatch(unitIx + 1, y, mo.month)
+    }
+    // "the coming weeks", "the past months": vague references, not a particular period.
+    if unit.count > 3, unit.hasSuffix("s"), let u = Lexicon.units[unit], !u.1, u.0 != "Y" || mod != "past",
+      ["coming", "next", "past", "last", "previous"].contains(mod), w(i - 1) == "the" || w(i - 1) == "in"
+    {
+      let future = mod == "coming" || mod == "next"
+      return Match(
+        endToken: unitIx + 1, value: future ? "FUTURE_REF" : "PAST_REF", granularity: .reference, date: nil)
     }
     // "the past week/year" is a duration; "the past N days" too.
     if mod == "past" || (mod == "last" && isNum(unitIx)) || (mod == "next" && isNum(unitIx)) {

@@ -37,6 +37,8 @@ public struct TickerAliasTable: Sendable {
   var index: [String: Int] = [:]
   /// Longest alias in tokens.
   var maxTokens = 0
+  /// First normalised token of every alias (a cheap test before building longer keys).
+  var firstWords: Set<String> = []
   /// Upper-case ticker text → entry index, for direct mentions such as `(NYSE: MP)` or `LYC.AX`.
   var tickerIndex: [String: Int] = [:]
 
@@ -134,6 +136,7 @@ public struct TickerAliasTable: Sendable {
   mutating func rebuild() {
     index = [:]
     tickerIndex = [:]
+    firstWords = []
     maxTokens = 0
     for (i, e) in entries.enumerated() {
       for name in [e.company] + e.aliases {
@@ -141,6 +144,7 @@ public struct TickerAliasTable: Sendable {
         guard !toks.isEmpty else { continue }
         let key = toks.joined(separator: " ")
         if index[key] == nil { index[key] = i }
+        firstWords.insert(toks[0])
         maxTokens = max(maxTokens, toks.count)
       }
       tickerIndex[e.ticker.uppercased()] = i
@@ -162,13 +166,22 @@ extension TickerAliasTable {
   func find(_ tokens: [Token], _ words: [String], _ bytes: [UInt8]) -> (
     companies: [String], tickers: [String]
   ) {
-    guard !entries.isEmpty else { return ([], []) }
     var found: [Int] = []
-    func add(_ e: Int) { if !found.contains(e) { found.append(e) } }
+    for m in mentions(tokens, words, bytes) where !found.contains(m.entry) { found.append(m.entry) }
+    return (found.map { entries[$0].company }, found.map { entries[$0].ticker })
+  }
+
+  /// Every company mention: the entry index and the token where the mention starts, in text order.
+  func mentions(_ tokens: [Token], _ words: [String], _ bytes: [UInt8]) -> [(entry: Int, token: Int)] {
+    guard !entries.isEmpty else { return [] }
+    var found: [(entry: Int, token: Int)] = []
+    var at = 0
+    func add(_ e: Int) { found.append((e, at)) }
     var i = 0
     let n = tokens.count
     while i < n {
       let t = tokens[i]
+      at = i
       // Direct ticker mentions: "LYC.AX", "600111.SS", "(NYSE: MP)".
       if t.kind == .word || t.kind == .number, i + 2 < n, tokens[i + 1].scalar == ".",
         !tokens[i + 1].spaceBefore,
@@ -195,7 +208,7 @@ extension TickerAliasTable {
         }
       }
       // Names: longest alias starting here.
-      if t.kind == .word || t.kind == .number, t.capitalized || t.allCaps || t.kind == .number {
+      if t.kind == .number || ((t.capitalized || t.allCaps) && firstWords.contains(words[i])) {
         var key = ""
         var j = i
         var count = 0
@@ -249,6 +262,6 @@ extension TickerAliasTable {
       }
       i += 1
     }
-    return (found.map { entries[$0].company }, found.map { entries[$0].ticker })
+    return found
   }
 }

@@ -25,6 +25,129 @@ struct Token {
   var digits: Int
   /// The punctuation scalar for punct tokens.
   var scalar: Unicode.Scalar
+  /// What the temporal tagger may start a rule with this word: 0 nothing, 1 a time word,
+  /// 2 "the", 3 "a"/"an", 4 "in", 5 "at" (set by the tokenizer from the interned word).
+  var keyword: UInt8 = 0
+  /// Which event lexicons have a phrase starting with this word: 1 parties, 2 measures,
+  /// 4 commodities (set by the tokenizer from the interned word).
+  var lex: UInt8 = 0
+}
+
+/// Interns the words of one text: a word's lower-cased bytes are hashed and looked up in an
+/// open-addressing table, so a repeated word costs a hash and a byte compare, not a new `String`,
+/// and its tagger keyword class is computed once.
+struct WordInterner {
+  var slots: [Int32]
+  var mask: Int
+  var keyStart: [Int] = []
+  var keyLen: [Int] = []
+  var keyBytes: [UInt8] = []
+  var strings: [String] = []
+  var classes: [UInt8] = []
+  var lexes: [UInt8] = []
+
+  init(capacity: Int) {
+    var size = 1024
+    while size < capacity * 2 { size <<= 1 }
+    slots = [Int32](repeating: -1, count: size)
+    mask = size - 1
+  }
+
+  /// The interned word for `bytes` (already lower-cased when `ascii`), and its keyword class.
+  mutating func intern(_ bytes: [UInt8], hash: UInt64, ascii: Bool) -> (String, UInt8, UInt8) {
+    var h = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let s = slots[h]
+      if s < 0 { break }
+      let k = Int(s)
+      if keyLen[k] == bytes.count {
+        var same = true
+        let base = keyStart[k]
+        var q = 0
+        while q < bytes.count {
+          if keyBytes[base + q] != bytes[q] {
+            same = false
+            break
+          }
+          q += 1
+        }
+        if same { return (strings[k], classes[k], lexes[k]) }
+      }
+      h = (h + 1) & mask
+    }
+    var w = String(decoding: bytes, as: UTF8.self)
+    if !ascii { w = w.lowercased() }
+    let cls = WordInterner.keywordClass(w)
+    let k = strings.count
+    keyStart.append(keyBytes.count)
+    keyLen.append(bytes.count)
+    keyBytes.append(contentsOf: bytes)
+    strings.append(w)
+    classes.append(cls)
+    let lex = WordInterner.lexFlags(w)
+    lexes.append(lex)
+    slots[h] = Int32(k)
+    if strings.count * 2 > slots.count { grow() }
+    return (w, cls, lex)
+  }
+
+  static func lexFlags(_ w: String) -> UInt8 {
+    var f: UInt8 = 0
+    if EventExtractor.parties.firstWords.contains(w) { f |= 1 }
+    if EventExtractor.measures.firstWords.contains(w) { f |= 2 }
+    if EventExtractor.commodities.firstWords.contains(w) { f |= 4 }
+    return f
+  }
+
+  mutating func grow() {
+    let size = slots.count * 2
+    slots = [Int32](repeating: -1, count: size)
+    mask = size - 1
+    for k in strings.indices {
+      var h =
+        Int(truncatingIfNeeded: WordInterner.hash(keyBytes[keyStart[k]..<(keyStart[k] + keyLen[k])])) & mask
+      while slots[h] >= 0 { h = (h + 1) & mask }
+      slots[h] = Int32(k)
+    }
+  }
+
+  static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for c in bytes { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+    return h ^ (h >> 29)
+  }
+
+  /// Words that can start a temporal-tagger rule (class 1), and the frequent function words
+  /// that start only a few rules (classes 2–5).
+  static let timeWords: Set<String> = {
+    var s = Set<String>()
+    s.formUnion(Lexicon.months.keys)
+    s.formUnion(Lexicon.weekdays.keys)
+    s.formUnion(Lexicon.weekdayAbbreviations.keys)
+    s.formUnion(Lexicon.numbers.keys)
+    s.formUnion(Lexicon.ordinals.keys)
+    s.formUnion(TaggerRun.relative.keys)
+    s.formUnion(TaggerRun.presentRefs)
+    s.formUnion(TaggerRun.pastRefs)
+    s.formUnion(TaggerRun.seasons.keys)
+    s.formUnion([
+      "heute", "hoy", "oggi", "hoje", "gestern", "ayer", "ieri", "ontem", "this", "last", "next", "past",
+      "coming", "previous", "current", "following", "that", "earlier", "later", "early", "late", "mid", "end",
+      "beginning", "start", "middle", "noon", "midnight", "midday", "q", "h", "fiscal", "fy", "several",
+      "many", "few", "p",
+    ])
+    return s
+  }()
+
+  static func keywordClass(_ w: String) -> UInt8 {
+    switch w {
+    case "the": return 2
+    case "a", "an": return 3
+    case "in": return 4
+    case "at": return 5
+    default: return timeWords.contains(w) ? 1 : 0
+    }
+  }
 }
 
 /// Splits UTF-8 bytes into tokens; words are returned lower-cased alongside.
@@ -45,6 +168,7 @@ enum Tokenizer {
     var space = true
     var newline = true
     var wordBytes: [UInt8] = []
+    var interner = WordInterner(capacity: max(256, b.count / 40))
     while i < n {
       let c = b[i]
       // Decode one scalar.
@@ -113,6 +237,7 @@ enum Tokenizer {
         var upper = 0
         var lower = 0
         wordBytes.removeAll(keepingCapacity: true)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var ascii = true
         var first = true
         while i < n {
@@ -127,6 +252,7 @@ enum Tokenizer {
                 lower += 1
               }
               wordBytes.append(l)
+              hash = (hash ^ UInt64(l)) &* 0x100_0000_01b3
               i += 1
               scalarIx += 1
               first = false
@@ -157,18 +283,20 @@ enum Tokenizer {
           } else {
             lower += 1
           }
-          for k in 0..<l2 { wordBytes.append(b[i + k]) }
+          for k in 0..<l2 {
+            wordBytes.append(b[i + k])
+            hash = (hash ^ UInt64(b[i + k])) &* 0x100_0000_01b3
+          }
           i += l2
           scalarIx += 1
           first = false
         }
-        var w = String(decoding: wordBytes, as: UTF8.self)
-        if !ascii { w = w.lowercased() }
+        let (w, cls, lex) = interner.intern(wordBytes, hash: hash ^ (hash >> 29), ascii: ascii)
         tokens.append(
           Token(
             start: s, end: scalarIx, byteStart: bs, byteEnd: i, kind: .word, spaceBefore: space,
             newlineBefore: newline, capitalized: cap, allCaps: upper >= 2 && lower == 0, value: -1, digits: 0,
-            scalar: " "))
+            scalar: " ", keyword: cls, lex: lex))
         words.append(w)
         space = false
         newline = false

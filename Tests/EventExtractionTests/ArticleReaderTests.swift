@@ -1,4 +1,5 @@
 import EventExtraction
+import Foundation
 import MarketData
 import Testing
 
@@ -167,5 +168,50 @@ import Testing
     let (b, w) = read(ld, "ld.html")
     #expect(b.count == 1)
     #expect(w.contains { $0.message.contains("JSON-LD") })
+  }
+}
+
+/// Large inputs: a 50 MB page is read without a crash, and reading time grows linearly.
+@Suite struct LargeInputTests {
+  static func page(megabytes: Int) -> [UInt8] {
+    let para = Array(
+      "<div class=\"story-body\"><p>Officials said on Tuesday that tariffs of 25% on steel would take effect on March 12, 2025, at 12:01 a.m. ET.</p><span data-x=\"a long attribute value\">x</span></div>\n"
+        .utf8)
+    var b = Array("<html><head><title>Big</title></head><body><article>".utf8)
+    b.reserveCapacity(megabytes * 1_000_000 + 1000)
+    while b.count < megabytes * 1_000_000 { b += para }
+    b += Array("</article></body></html>".utf8)
+    return b
+  }
+
+  static func seconds(_ f: () -> Void) -> Double {
+    let t0 = DispatchTime.now().uptimeNanoseconds
+    f()
+    return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+  }
+
+  @Test func fiftyMegabytePageIsRead() {
+    let (a, _) = ArticleReader.read(bytes: LargeInputTests.page(megabytes: 50), name: "big.html")
+    #expect(a.count == 1)
+    #expect((a.first?.body.utf8.count ?? 0) > 10_000_000)
+  }
+
+  @Test func readingAndTaggingTimeIsLinear() {
+    let small = LargeInputTests.page(megabytes: 2)
+    let large = LargeInputTests.page(megabytes: 8)
+    var bodies: [String] = []
+    let ts = LargeInputTests.seconds {
+      bodies.append(ArticleReader.read(bytes: small, name: "s.html").0[0].body)
+    }
+    let tl = LargeInputTests.seconds {
+      bodies.append(ArticleReader.read(bytes: large, name: "l.html").0[0].body)
+    }
+    let ref = CivilDate(year: 2025, month: 3, day: 10) ?? CivilDate(dayNumber: 20000)
+    let gs = LargeInputTests.seconds { _ = TemporalTagger().tag(bodies[0], reference: ref) }
+    let gl = LargeInputTests.seconds { _ = TemporalTagger().tag(bodies[1], reference: ref) }
+    print("large inputs: read 2 MB \(ts) s, 8 MB \(tl) s; tag \(gs) s, \(gl) s")
+    // 4× the input: linear is 4×, quadratic 16×; allow noise on a shared machine.
+    #expect(tl < 10 * ts + 0.5)
+    #expect(gl < 10 * gs + 0.5)
   }
 }
