@@ -1,8 +1,14 @@
-/// SHA-256 (FIPS 180-4), used to fingerprint input files in the ingest log and the run manifest.
+/// SHA-256 (FIPS 180-4), used to fingerprint input files in the ingest log and report files in the
+/// run manifest. Streams: feed any number of chunks with `update`, then `finalizeHex`.
 public struct SHA256Digest: Sendable {
-  private var h: [UInt32] = [
-    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
-  ]
+  private var h0: UInt32 = 0x6a09_e667
+  private var h1: UInt32 = 0xbb67_ae85
+  private var h2: UInt32 = 0x3c6e_f372
+  private var h3: UInt32 = 0xa54f_f53a
+  private var h4: UInt32 = 0x510e_527f
+  private var h5: UInt32 = 0x9b05_688c
+  private var h6: UInt32 = 0x1f83_d9ab
+  private var h7: UInt32 = 0x5be0_cd19
   private var buffer: [UInt8] = []
   private var length: UInt64 = 0
 
@@ -29,6 +35,11 @@ public struct SHA256Digest: Sendable {
 
   /// Feeds more bytes.
   public mutating func update(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { update($0) }
+  }
+
+  /// Feeds more bytes from raw memory.
+  public mutating func update(_ bytes: UnsafeRawBufferPointer) {
     length &+= UInt64(bytes.count)
     var start = 0
     if !buffer.isEmpty {
@@ -37,7 +48,7 @@ public struct SHA256Digest: Sendable {
       start = take
       if buffer.count == 64 {
         let block = buffer
-        compress(block, 0)
+        block.withUnsafeBytes { compress($0, 0) }
         buffer.removeAll(keepingCapacity: true)
       }
     }
@@ -55,67 +66,74 @@ public struct SHA256Digest: Sendable {
     tail.append(0x80)
     while tail.count % 64 != 56 { tail.append(0) }
     for i in (0..<8).reversed() { tail.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-    var i = 0
-    while i < tail.count {
-      compress(tail, i)
-      i += 64
+    tail.withUnsafeBytes { t in
+      var i = 0
+      while i < t.count {
+        compress(t, i)
+        i += 64
+      }
     }
     let digits: [UInt8] = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(64)
-    for word in h {
-      for shift in stride(from: 28, through: 0, by: -4) {
-        out.append(digits[Int((word >> UInt32(shift)) & 0xf)])
-      }
+    for word in [h0, h1, h2, h3, h4, h5, h6, h7] {
+      for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((word >> UInt32(shift)) & 0xf)]) }
     }
     return String(decoding: out, as: UTF8.self)
   }
 
-  private mutating func compress(_ data: [UInt8], _ offset: Int) {
-    var w = [UInt32](repeating: 0, count: 64)
-    for t in 0..<16 {
-      let j = offset + t * 4
-      w[t] =
-        UInt32(data[j]) << 24 | UInt32(data[j + 1]) << 16 | UInt32(data[j + 2]) << 8 | UInt32(data[j + 3])
+  private mutating func compress(_ data: UnsafeRawBufferPointer, _ offset: Int) {
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      SHA256Digest.k.withUnsafeBufferPointer { k in
+        for t in 0..<16 {
+          let j = offset + t * 4
+          w[t] =
+            UInt32(data[j]) << 24 | UInt32(data[j + 1]) << 16 | UInt32(data[j + 2]) << 8 | UInt32(data[j + 3])
+        }
+        for t in 16..<64 {
+          let a = w[t - 15]
+          let b = w[t - 2]
+          let s0 = a.rotr(7) ^ a.rotr(18) ^ (a >> 3)
+          let s1 = b.rotr(17) ^ b.rotr(19) ^ (b >> 10)
+          w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+        }
+        var a = h0
+        var b = h1
+        var c = h2
+        var d = h3
+        var e = h4
+        var f = h5
+        var g = h6
+        var h = h7
+        for t in 0..<64 {
+          let s1 = e.rotr(6) ^ e.rotr(11) ^ e.rotr(25)
+          let ch = (e & f) ^ (~e & g)
+          let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
+          let s0 = a.rotr(2) ^ a.rotr(13) ^ a.rotr(22)
+          let maj = (a & b) ^ (a & c) ^ (b & c)
+          let t2 = s0 &+ maj
+          h = g
+          g = f
+          f = e
+          e = d &+ t1
+          d = c
+          c = b
+          b = a
+          a = t1 &+ t2
+        }
+        h0 &+= a
+        h1 &+= b
+        h2 &+= c
+        h3 &+= d
+        h4 &+= e
+        h5 &+= f
+        h6 &+= g
+        h7 &+= h
+      }
     }
-    for t in 16..<64 {
-      let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-      let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-      w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-    }
-    var a = h[0]
-    var b = h[1]
-    var c = h[2]
-    var d = h[3]
-    var e = h[4]
-    var f = h[5]
-    var g = h[6]
-    var hh = h[7]
-    for t in 0..<64 {
-      let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-      let ch = (e & f) ^ (~e & g)
-      let t1 = hh &+ s1 &+ ch &+ SHA256Digest.k[t] &+ w[t]
-      let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-      let maj = (a & b) ^ (a & c) ^ (b & c)
-      let t2 = s0 &+ maj
-      hh = g
-      g = f
-      f = e
-      e = d &+ t1
-      d = c
-      c = b
-      b = a
-      a = t1 &+ t2
-    }
-    h[0] &+= a
-    h[1] &+= b
-    h[2] &+= c
-    h[3] &+= d
-    h[4] &+= e
-    h[5] &+= f
-    h[6] &+= g
-    h[7] &+= hh
   }
+}
 
-  @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+extension UInt32 {
+  @inline(__always) fileprivate func rotr(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 &- n)) }
 }
