@@ -187,10 +187,10 @@ private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, Unsafe
   {
     p, n, ctx in
     guard let ctx else { return }
-    Unmanaged<CSVReader>.fromOpaque(ctx).takeUnretainedValue().appendField(UnsafeRawPointer(p), n)
+    Unmanaged<CSVReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.appendField(UnsafeRawPointer(p), n) }
   }
 
 private let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { c, ctx in
   guard let ctx else { return }
-  Unmanaged<CSVReader>.fromOpaque(ctx).takeUnretainedValue().endRecord(c)
+  Unmanaged<CSVReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.endRecord(c) }
 }

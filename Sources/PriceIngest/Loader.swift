@@ -31,20 +31,21 @@ struct DateSet {
   }
 }
 
-/// Rows of one security while a file is read.
+/// Rows of one security while a file is read: dates, line numbers and the values of the roles
+/// the file has, row-major behind raw pointers so the per-row path does no reference counting.
 final class Accumulator {
   let ticker: String
   let exchange: Exchange
   var name: String? = nil
-  var dates: [CivilDate] = []
-  var lines: [Int32] = []
-  var open: [Double] = []
-  var high: [Double] = []
-  var low: [Double] = []
-  var close: [Double] = []
-  var adj: [Double] = []
-  var volume: [Double] = []
-  var ret: [Double] = []
+  /// Value roles stored per row, as indices into the loader's 7 value slots
+  /// (open, high, low, close, adj close, volume, return).
+  let slots: UnsafeMutablePointer<Int>
+  let width: Int
+  private(set) var count = 0
+  private var capacity = 0
+  private var datesP: UnsafeMutablePointer<CivilDate>
+  private var linesP: UnsafeMutablePointer<Int32>
+  private var valuesP: UnsafeMutablePointer<Double>
   var seen = DateSet()
   var ascending = true
   var descending = true
@@ -64,12 +65,87 @@ final class Accumulator {
   var first: CivilDate? = nil
   var lastSeen: CivilDate? = nil
 
-  init(ticker: String, exchange: Exchange) {
+  init(ticker: String, exchange: Exchange, slots: [Int]) {
     self.ticker = ticker
     self.exchange = exchange
+    width = slots.count
+    self.slots = .allocate(capacity: max(1, slots.count))
+    for (i, s) in slots.enumerated() { self.slots[i] = s }
+    capacity = 16
+    datesP = .allocate(capacity: capacity)
+    linesP = .allocate(capacity: capacity)
+    valuesP = .allocate(capacity: capacity * max(1, width))
   }
 
-  var count: Int { dates.count }
+  deinit {
+    slots.deallocate()
+    datesP.deallocate()
+    linesP.deallocate()
+    valuesP.deallocate()
+  }
+
+  private func grow() {
+    let c = capacity * 2
+    let d = UnsafeMutablePointer<CivilDate>.allocate(capacity: c)
+    d.moveInitialize(from: datesP, count: count)
+    datesP.deallocate()
+    datesP = d
+    let l = UnsafeMutablePointer<Int32>.allocate(capacity: c)
+    l.moveInitialize(from: linesP, count: count)
+    linesP.deallocate()
+    linesP = l
+    let v = UnsafeMutablePointer<Double>.allocate(capacity: c * max(1, width))
+    v.moveInitialize(from: valuesP, count: count * width)
+    valuesP.deallocate()
+    valuesP = v
+    capacity = c
+  }
+
+  /// Appends a row; `values` points at the 7 value slots.
+  @inline(__always) func append(_ date: CivilDate, _ line: Int, _ values: UnsafePointer<Double>) {
+    if count == capacity { grow() }
+    (datesP + count).initialize(to: date)
+    (linesP + count).initialize(to: Int32(truncatingIfNeeded: line))
+    let row = valuesP + count * width
+    for j in 0..<width { (row + j).initialize(to: values[slots[j]]) }
+    if let l = last {
+      if date < l { ascending = false } else { descending = false }
+    }
+    last = date
+    count += 1
+    stored += 1
+  }
+
+  func date(_ i: Int) -> CivilDate { datesP[i] }
+  func line(_ i: Int) -> Int { Int(linesP[i]) }
+
+  /// Position of value slot `slot` in a row, or `nil` when the file lacks that role.
+  func position(of slot: Int) -> Int? {
+    for j in 0..<width where slots[j] == slot { return j }
+    return nil
+  }
+
+  /// Value of slot `slot` in row `i` (NaN when the role is absent).
+  func value(_ slot: Int, _ i: Int) -> Double {
+    guard let j = position(of: slot) else { return .nan }
+    return valuesP[i * width + j]
+  }
+
+  /// Dates in the given order.
+  func dates(_ order: [Int]?) -> [CivilDate] {
+    if let order { return order.map { datesP[$0] } }
+    return Array(UnsafeBufferPointer(start: datesP, count: count))
+  }
+
+  /// One value slot as a column in the given order (empty when the role is absent).
+  func column(_ slot: Int, _ order: [Int]?) -> [Double] {
+    guard let j = position(of: slot) else { return [] }
+    if let order { return order.map { valuesP[$0 * width + j] } }
+    return (0..<count).map { valuesP[$0 * width + j] }
+  }
+
+  /// Forgets the rows (after a flush), keeping the memory.
+  func removeAll() { count = 0 }
 }
 
 /// Reads the records of one file into per-security accumulators.
@@ -95,11 +171,20 @@ final class Loader {
   let width: Int
   let decimalComma: Bool
   let returnScale: Double
+  // Scalars of the dialect read per row (kept apart so rows do not touch its arrays).
+  let layout: IngestLayout
+  let perRow: Int
+  let tableLine: Int
+  let headerLine: Int
+  let dateFormat: DateFormat
+  let isReturns: Bool
+  let valueColumns: [Int]
+  /// Value slots (0 open … 6 return) the file has.
+  let slots: [Int]
 
   var accs: [Accumulator] = []
   var tickerIndex: [String: Int] = [:]
-  var lastTickerBytes: [UInt8] = []
-  var lastTicker = -1
+  var tickerBytes = ByteTable()
   var rowsRead = 0
   var rejects: [RejectedRow] = []
   var findings: [QualityFinding] = []
@@ -134,18 +219,33 @@ final class Loader {
     volumeCol = r[.volume] ?? -1
     retCol = returns ? (r[.ret] ?? -1) : -1
     width = dialect.fieldCount
+    layout = dialect.layout
+    perRow = dialect.layout == .wide ? dialect.valueColumns.count : 1
+    tableLine = dialect.tableLine
+    headerLine = dialect.headerLine ?? -1
+    dateFormat = dialect.dateFormat
+    isReturns = dialect.returns
+    valueColumns = dialect.valueColumns
+    if dialect.layout == .wide {
+      slots = [dialect.returns ? 6 : 3]
+    } else {
+      slots = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
+        $0.element >= 0
+      }
+      .map(\.offset)
+    }
     decimalComma = dialect.decimalComma
     returnScale = dialect.returnsInPercent ? 0.01 : 1
     if dialect.layout == .wide {
       for c in dialect.valueColumns {
         let (t, ex) = resolve(dialect.header[c])
-        accs.append(Accumulator(ticker: t, exchange: ex))
+        accs.append(Accumulator(ticker: t, exchange: ex, slots: slots))
       }
     } else if dialect.layout == .single {
       let (t, ex) = resolve(dialect.ticker)
-      accs.append(Accumulator(ticker: t, exchange: ex))
+      accs.append(Accumulator(ticker: t, exchange: ex, slots: slots))
     }
-    reader.onRecord = { [unowned self] r in self.record(r) }
+    reader.onRecord = { [unowned(unsafe) self] r in self.record(r) }  // the loader owns the reader
   }
 
   /// Ticker as stored and its exchange.
@@ -187,7 +287,7 @@ final class Loader {
   /// Handles one record; returns `false` to stop (a sink failed).
   func record(_ r: CSVReader) -> Bool {
     let line = r.recordLine
-    if line < dialect.tableLine || line == dialect.headerLine { return true }
+    if line < tableLine || line == headerLine { return true }
     let n = r.fieldCount
     if !r.overflowed {
       var blank = true
@@ -197,7 +297,6 @@ final class Loader {
       }
       if blank { return true }
     }
-    let perRow = dialect.layout == .wide ? dialect.valueColumns.count : 1
     rowsRead += perRow
     if r.overflowed {
       for _ in 0..<perRow {
@@ -220,7 +319,7 @@ final class Loader {
       }
     }
     let df = r.field(dateCol)
-    guard let base = df.baseAddress, let date = FieldParsers.parseDate(base, df.count, dialect.dateFormat)
+    guard let base = df.baseAddress, let date = FieldParsers.parseDate(base, df.count, dateFormat)
     else {
       let v = text(df)
       let why =
@@ -230,8 +329,8 @@ final class Loader {
       for _ in 0..<perRow { reject(line, dateCol + 1, why) }
       return true
     }
-    if dialect.layout == .wide {
-      for (k, c) in dialect.valueColumns.enumerated() {
+    if layout == .wide {
+      for (k, c) in valueColumns.enumerated() {
         let f = r.field(c)
         let acc = accs[k]
         switch number(f) {
@@ -247,8 +346,9 @@ final class Loader {
     let acc: Accumulator
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
-      if lastTicker >= 0 && tf.elementsEqual(lastTickerBytes) {
-        acc = accs[lastTicker]
+      let h = ByteTable.hash(tf)
+      if let i = tickerBytes.find(tf, hash: h) {
+        acc = accs[i]
       } else {
         guard let s = String(validating: tf, as: UTF8.self) else {
           invalidUTF8Line = invalidUTF8Line ?? line
@@ -266,11 +366,10 @@ final class Loader {
         } else {
           let (t, ex) = resolve(key)
           idx = accs.count
-          accs.append(Accumulator(ticker: t, exchange: ex))
+          accs.append(Accumulator(ticker: t, exchange: ex, slots: slots))
           tickerIndex[key] = idx
         }
-        lastTicker = idx
-        lastTickerBytes = Array(tf)
+        tickerBytes.insert(tf, hash: h, value: idx)
         acc = accs[idx]
       }
     } else {
@@ -283,26 +382,10 @@ final class Loader {
     // Values.
     var vals = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan)
     var any = false
-    @inline(__always) func read(_ c: Int, _ out: inout Double) -> Bool {
-      if c < 0 { return true }
-      let f = r.field(c)
-      switch number(f) {
-      case .value(let v):
-        out = v
-        any = true
-        return true
-      case .missing: return true
-      case .invalid:
-        if c == retCol, f.count == 1, let ch = f.first, ch >= 65 && ch <= 90 {
-          reject(line, c + 1, "CRSP return code \(text(f)): \(crspMeaning(ch)) (expected a number)")
-        } else {
-          reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
-        }
-        return false
-      }
-    }
-    guard read(openCol, &vals.0), read(highCol, &vals.1), read(lowCol, &vals.2), read(closeCol, &vals.3),
-      read(adjCol, &vals.4), read(volumeCol, &vals.5), read(retCol, &vals.6)
+    guard readValue(r, openCol, line, &vals.0, &any), readValue(r, highCol, line, &vals.1, &any),
+      readValue(r, lowCol, line, &vals.2, &any), readValue(r, closeCol, line, &vals.3, &any),
+      readValue(r, adjCol, line, &vals.4, &any), readValue(r, volumeCol, line, &vals.5, &any),
+      readValue(r, retCol, line, &vals.6, &any)
     else { return true }
     if retCol >= 0 {
       if vals.6 <= -66 && vals.6 >= -99 && vals.6 == vals.6.rounded() {
@@ -325,22 +408,33 @@ final class Loader {
       duplicate(acc, date, line, vals, r)
       return true
     }
-    if let last = acc.last {
-      if date < last { acc.ascending = false } else { acc.descending = false }
+    withUnsafePointer(to: &vals) { p in
+      p.withMemoryRebound(to: Double.self, capacity: 7) { acc.append(date, line, $0) }
     }
-    acc.last = date
-    acc.dates.append(date)
-    acc.lines.append(Int32(truncatingIfNeeded: line))
-    if openCol >= 0 { acc.open.append(vals.0) }
-    if highCol >= 0 { acc.high.append(vals.1) }
-    if lowCol >= 0 { acc.low.append(vals.2) }
-    if closeCol >= 0 { acc.close.append(vals.3) }
-    if adjCol >= 0 { acc.adj.append(vals.4) }
-    if volumeCol >= 0 { acc.volume.append(vals.5) }
-    if retCol >= 0 { acc.ret.append(vals.6) }
-    acc.stored += 1
     held += 1
     return flushIfNeeded()
+  }
+
+  /// Reads column `c` (if any) into `out`; rejects the row and returns `false` when the field
+  /// is not a number.
+  @inline(__always)
+  func readValue(_ r: CSVReader, _ c: Int, _ line: Int, _ out: inout Double, _ any: inout Bool) -> Bool {
+    if c < 0 { return true }
+    let f = r.field(c)
+    switch number(f) {
+    case .value(let v):
+      out = v
+      any = true
+      return true
+    case .missing: return true
+    case .invalid:
+      if c == retCol, f.count == 1, let ch = f.first, ch >= 65 && ch <= 90 {
+        reject(line, c + 1, "CRSP return code \(text(f)): \(crspMeaning(ch)) (expected a number)")
+      } else {
+        reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
+      }
+      return false
+    }
   }
 
   func crspMeaning(_ c: UInt8) -> String {
@@ -359,18 +453,14 @@ final class Loader {
   func add(_ acc: Accumulator, _ date: CivilDate, _ line: Int, ret: Double, close: Double, _ r: CSVReader) {
     if !acc.seen.insert(date.dayNumber) {
       var vals = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan)
-      if dialect.returns { vals.6 = ret } else { vals.3 = close }
+      if isReturns { vals.6 = ret } else { vals.3 = close }
       duplicate(acc, date, line, vals, r)
       return
     }
-    if let last = acc.last {
-      if date < last { acc.ascending = false } else { acc.descending = false }
+    var vals = (Double.nan, Double.nan, Double.nan, close, Double.nan, Double.nan, ret)
+    withUnsafePointer(to: &vals) { p in
+      p.withMemoryRebound(to: Double.self, capacity: 7) { acc.append(date, line, $0) }
     }
-    acc.last = date
-    acc.dates.append(date)
-    acc.lines.append(Int32(truncatingIfNeeded: line))
-    if dialect.returns { acc.ret.append(ret) } else { acc.close.append(close) }
-    acc.stored += 1
     held += 1
   }
 
@@ -380,8 +470,8 @@ final class Loader {
     _ r: CSVReader
   ) {
     // Find the kept row (usually the previous one).
-    var k = acc.dates.count - 1
-    while k >= 0 && acc.dates[k] != date { k -= 1 }
+    var k = acc.count - 1
+    while k >= 0 && acc.date(k) != date { k -= 1 }
     guard k >= 0 else {
       reject(line, dateCol + 1, "duplicate date \(date.iso) for \(acc.ticker) (an earlier row was kept)")
       findings.append(
@@ -390,13 +480,14 @@ final class Loader {
           detail: "duplicate of an earlier row"))
       return
     }
-    func same(_ col: [Double], _ x: Double) -> Bool {
-      col.isEmpty || col[k] == x || (col[k].isNaN && x.isNaN)
+    func same(_ slot: Int, _ x: Double) -> Bool {
+      let old = acc.value(slot, k)
+      return acc.position(of: slot) == nil || old == x || (old.isNaN && x.isNaN)
     }
     let identical =
-      same(acc.open, v.0) && same(acc.high, v.1) && same(acc.low, v.2) && same(acc.close, v.3)
-      && same(acc.adj, v.4) && same(acc.volume, v.5) && same(acc.ret, v.6)
-    let keptLine = Int(acc.lines[k])
+      same(0, v.0) && same(1, v.1) && same(2, v.2) && same(3, v.3) && same(4, v.4) && same(5, v.5)
+      && same(6, v.6)
+    let keptLine = acc.line(k)
     if identical {
       reject(line, dateCol + 1, "identical duplicate of line \(keptLine) (\(acc.ticker) \(date.iso))")
       findings.append(
@@ -405,8 +496,8 @@ final class Loader {
           detail: "line \(line) repeats line \(keptLine)"))
     } else {
       var detail = ""
-      if !acc.close.isEmpty { detail = ": close \(acc.close[k]) kept, \(v.3) refused" }
-      if !acc.ret.isEmpty { detail = ": return \(acc.ret[k]) kept, \(v.6) refused" }
+      if acc.position(of: 3) != nil { detail = ": close \(acc.value(3, k)) kept, \(v.3) refused" }
+      if acc.position(of: 6) != nil { detail = ": return \(acc.value(6, k)) kept, \(v.6) refused" }
       reject(
         line, dateCol + 1,
         "conflicting duplicate of line \(keptLine) for \(acc.ticker) \(date.iso) (first kept\(detail))"
@@ -440,17 +531,7 @@ final class Loader {
     return true
   }
 
-  func clear(_ acc: Accumulator) {
-    acc.dates.removeAll(keepingCapacity: true)
-    acc.lines.removeAll(keepingCapacity: true)
-    acc.open.removeAll(keepingCapacity: true)
-    acc.high.removeAll(keepingCapacity: true)
-    acc.low.removeAll(keepingCapacity: true)
-    acc.close.removeAll(keepingCapacity: true)
-    acc.adj.removeAll(keepingCapacity: true)
-    acc.volume.removeAll(keepingCapacity: true)
-    acc.ret.removeAll(keepingCapacity: true)
-  }
+  func clear(_ acc: Accumulator) { acc.removeAll() }
 
   /// The accumulated rows as a series, oldest first.
   func series(_ acc: Accumulator) -> PriceSeries {
@@ -459,21 +540,15 @@ final class Loader {
       if acc.descending {
         order = Array((0..<acc.count).reversed())
       } else {
-        order = (0..<acc.count).sorted { acc.dates[$0] < acc.dates[$1] }
+        order = (0..<acc.count).sorted { acc.date($0) < acc.date($1) }
       }
     }
-    func pick<T>(_ a: [T]) -> [T] {
-      guard let order, !a.isEmpty else { return a }
-      return order.map { a[$0] }
-    }
     return PriceSeries(
-      ticker: acc.ticker, exchange: acc.exchange, dates: pick(acc.dates), open: pick(acc.open),
-      high: pick(acc.high),
-      low: pick(acc.low), close: pick(acc.close), adjustedClose: pick(acc.adj), volume: pick(acc.volume),
-      returns: pick(acc.ret))
+      ticker: acc.ticker, exchange: acc.exchange, dates: acc.dates(order), open: acc.column(0, order),
+      high: acc.column(1, order), low: acc.column(2, order), close: acc.column(3, order),
+      adjustedClose: acc.column(4, order), volume: acc.column(5, order), returns: acc.column(6, order))
   }
 
-  /// Feeds a chunk; a fatal problem is kept in `failure` (checked by the caller).
   func feed(_ bytes: UnsafeRawBufferPointer) {
     guard failure == nil else { return }
     reader.feed(bytes)

@@ -1,3 +1,4 @@
+import Dispatch
 import MarketData
 
 #if canImport(Glibc)
@@ -59,7 +60,7 @@ public struct PriceIngestor: Sendable {
     if fd < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
     var chunk = [UInt8](repeating: 0, count: PriceIngestor.chunkSize)
-    var sha = SHA256Digest()
+    let sha = BackgroundDigest()
     var total = 0
     // Sample: read until 256 KiB or end of file.
     var sample: [UInt8] = []
@@ -86,11 +87,11 @@ public struct PriceIngestor: Sendable {
       if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
       if n == 0 { break }
       total += n
-      if n == chunk.count { sha.update(chunk) } else { sha.update(Array(chunk[0..<n])) }
+      sha.update(n == chunk.count ? chunk : Array(chunk[0..<n]))
       chunk.withUnsafeBytes { b in loader.feed(UnsafeRawBufferPointer(rebasing: b[0..<n])) }
       if let e = loader.failure { throw e }
     }
-    return try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
+    return try loader.finish(sha256: sha.finish(), byteCount: total)
   }
 
   /// A readable account of an ingested file for `ingest --dry-run`: dialect, counts, date
@@ -130,4 +131,21 @@ public struct PriceIngestor: Sendable {
     }
     return out.joined(separator: "\n")
   }
+}
+
+/// SHA-256 computed on a second thread while the file is parsed; at most 8 chunks wait.
+final class BackgroundDigest: @unchecked Sendable {
+  private var digest = SHA256Digest()
+  private let queue = DispatchQueue(label: "PriceIngest.sha256")
+  private let slots = DispatchSemaphore(value: 8)
+
+  func update(_ bytes: [UInt8]) {
+    slots.wait()
+    queue.async {
+      self.digest.update(bytes)
+      self.slots.signal()
+    }
+  }
+
+  func finish() -> String { queue.sync { digest.finalizeHex() } }
 }

@@ -26,8 +26,7 @@ extension Loader {
       let d = s.dates[i]
       // Prices.
       if !isReturns {
-        let vals = [s.open[i], s.high[i], s.low[i], s.close[i], s.adjustedClose[i]]
-        if vals.contains(where: { $0 <= 0 }) {
+        if s.open[i] <= 0 || s.high[i] <= 0 || s.low[i] <= 0 || s.close[i] <= 0 || s.adjustedClose[i] <= 0 {
           acc.nonPositive += 1
           if acc.nonPositive <= Loader.examplesPerKind {
             findings.append(

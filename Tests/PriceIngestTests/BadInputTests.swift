@@ -60,7 +60,8 @@ func loadBytes(_ bytes: [UInt8], name: String = "bad.csv") throws(PriceIngestErr
 
   @Test func hugeLineInTheMiddleIsOneRejectedRow() throws {
     var bytes = Array("Date,Close\n2024-01-02,1\n".utf8)
-    bytes += [UInt8](repeating: 0x41, count: 6 << 20)  // over the 1 MiB line limit; SHA-256 in debug builds is slow
+    // Over the 1 MiB line limit (6 MB: SHA-256 in debug builds is slow).
+    bytes += [UInt8](repeating: 0x41, count: 6 << 20)
     bytes += Array("\n2024-01-03,2\n".utf8)
     let f = try PriceIngestor().load(path: tempFile(bytes))
     #expect(f.series[0].close == [1, 2])
