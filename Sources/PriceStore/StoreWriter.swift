@@ -5,6 +5,9 @@ import MarketData
 public struct StoreOutcome: Sendable, Equatable {
   /// `true` when a file with the same SHA-256 was already ingested: nothing was written.
   public var unchanged: Bool
+  /// Bars written (inserted or replacing stored ones); with streaming ingest this is the count
+  /// to pair with `IngestedFile.rowsRead` and `rejects`.
+  public var rowsStored: Int
   /// Bars for dates the store did not hold.
   public var rowsInserted: Int
   /// Bars for dates the store already held (overlap), now replaced by the file's values.
@@ -22,10 +25,12 @@ public struct StoreOutcome: Sendable, Equatable {
 
   /// Creates an outcome.
   public init(
-    unchanged: Bool = false, rowsInserted: Int = 0, rowsReplaced: Int = 0, rowsChanged: Int = 0,
+    unchanged: Bool = false, rowsStored: Int = 0, rowsInserted: Int = 0, rowsReplaced: Int = 0,
+    rowsChanged: Int = 0,
     rejectsStored: Int = 0, findingsStored: Int = 0, securities: Int = 0, ingestID: Int = 0
   ) {
     self.unchanged = unchanged
+    self.rowsStored = rowsStored
     self.rowsInserted = rowsInserted
     self.rowsReplaced = rowsReplaced
     self.rowsChanged = rowsChanged
@@ -113,6 +118,7 @@ extension PriceStore {
         return StoreOutcome(unchanged: true, ingestID: id)
       }
       var outcome = w.outcome
+      outcome.rowsStored = w.rows
       let log = try statement(
         """
         INSERT INTO ingest_log(path, sha256, bytes, ingested_at, dialect, rows_read, rows_stored, rows_rejected,

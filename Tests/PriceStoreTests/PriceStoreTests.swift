@@ -139,3 +139,43 @@ let mp = PriceSeries(
     #expect(throws: PriceStoreError.self) { try PriceStore(path: "/nonexistent-dir/x/prices.sqlite") }
   }
 }
+
+@Suite struct StreamingStoreTests {
+  @Test func fragmentsOfOneFileGoInOneTransaction() throws {
+    let store = try PriceStore(path: tempDB())
+    let a = PriceSeries(
+      ticker: "A", exchange: .xnys, dates: [day("2024-01-02"), day("2024-01-03")], close: [1, 2])
+    let b = PriceSeries(ticker: "A", exchange: .xnys, dates: [day("2024-01-04")], close: [3])
+    let out = try store.storeStreaming { append in
+      try append(a)
+      try append(b)
+      return file([], sha: "stream", rowsRead: 3)
+    }
+    #expect(out.rowsStored == 3)
+    #expect(out.rowsInserted == 3)
+    #expect(try store.series(for: "A")?.close == [1, 2, 3])
+    #expect(try store.query("SELECT rows_read, rows_stored FROM ingest_log") == [["3", "3"]])
+    // The same bytes again: everything is rolled back.
+    let again = try store.storeStreaming { append in
+      try append(a)
+      return file([], sha: "stream")
+    }
+    #expect(again.unchanged)
+    #expect(try store.query("SELECT count(*) FROM ingest_log") == [["1"]])
+  }
+
+  struct Boom: Error {}
+
+  @Test func aFailingSourceLeavesNothingBehind() throws {
+    let store = try PriceStore(path: tempDB())
+    let a = PriceSeries(ticker: "A", exchange: .xnys, dates: [day("2024-01-02")], close: [1])
+    #expect(throws: PriceStoreError.self) {
+      try store.storeStreaming { append in
+        try append(a)
+        throw Boom()
+      }
+    }
+    #expect(try store.series(for: "A") == nil)
+    #expect(try store.query("SELECT count(*) FROM bars") == [["0"]])
+  }
+}
