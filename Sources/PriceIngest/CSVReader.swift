@@ -29,6 +29,8 @@ final class CSVReader {
   private(set) var overflowed = false
   /// Byte count of the current record, counting cut bytes.
   private(set) var recordBytes = 0
+  /// Whether fields of the slice being parsed may hold line breaks.
+  private var countNewlines = true
   /// Whether a lone CR ends lines (old Mac files with no LF at all).
   let crEndsLines: Bool
   let maxRecordBytes: Int
@@ -102,7 +104,7 @@ final class CSVReader {
 
   fileprivate func appendField(_ p: UnsafeRawPointer?, _ n: Int) {
     recordBytes += n + 1
-    if let p, n > 0 {
+    if countNewlines, let p, n > 0 {
       var k = 0
       while let nl = memchr(p + k, 10, n - k) {
         line += 1
@@ -156,6 +158,8 @@ final class CSVReader {
     let slice = 1 << 20
     while offset < bytes.count && !stopped {
       let n = min(slice, bytes.count - offset)
+      // Only a quoted field can hold a line break: skip the search in slices without quotes.
+      countNewlines = parser.quoted != 0 || memchr(base + offset, Int32(quote), n) != nil
       _ = csv_parse(&parser, base + offset, n, fieldCallback, recordCallback, me)
       offset += n
       if parser.entry_pos > maxFieldBytes {

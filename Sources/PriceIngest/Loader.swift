@@ -31,21 +31,13 @@ struct DateSet {
   }
 }
 
-/// Rows of one security while a file is read: dates, line numbers and the values of the roles
-/// the file has, row-major behind raw pointers so the per-row path does no reference counting.
+/// What the loader knows about one security while a file is read (its rows live in the
+/// loader's `RowBuffer`).
 final class Accumulator {
   let ticker: String
   let exchange: Exchange
   var name: String? = nil
-  /// Value roles stored per row, as indices into the loader's 7 value slots
-  /// (open, high, low, close, adj close, volume, return).
-  let slots: UnsafeMutablePointer<Int>
-  let width: Int
-  private(set) var count = 0
-  private var capacity = 0
-  private var datesP: UnsafeMutablePointer<CivilDate>
-  private var linesP: UnsafeMutablePointer<Int32>
-  private var valuesP: UnsafeMutablePointer<Double>
+  /// Dates already handed over in earlier fragments (streaming only).
   var seen = DateSet()
   var ascending = true
   var descending = true
@@ -54,7 +46,6 @@ final class Accumulator {
   var nullRows = 0
   var firstNull: CivilDate? = nil
   var nonPositive = 0
-  var firstNonPositive: (CivilDate, Int)? = nil
   var missingClose = 0
   /// Carried across flushed fragments for gaps and jumps.
   var gapPrev: CivilDate? = nil
@@ -62,89 +53,71 @@ final class Accumulator {
   var gapSessions = 0
   var nonSession = 0
   var jumpPrev: (CivilDate, Double)? = nil
-  var first: CivilDate? = nil
-  var lastSeen: CivilDate? = nil
 
-  init(ticker: String, exchange: Exchange, slots: [Int]) {
+  init(ticker: String, exchange: Exchange) {
     self.ticker = ticker
     self.exchange = exchange
-    width = slots.count
-    self.slots = .allocate(capacity: max(1, slots.count))
-    for (i, s) in slots.enumerated() { self.slots[i] = s }
-    capacity = 16
-    datesP = .allocate(capacity: capacity)
-    linesP = .allocate(capacity: capacity)
-    valuesP = .allocate(capacity: capacity * max(1, width))
+  }
+}
+
+/// Every accepted row of a file (or of a fragment, when streaming) in file order: security
+/// index, day number, line and the values of the file's roles, behind raw pointers so the
+/// per-row path writes sequentially and does no reference counting.
+final class RowBuffer {
+  /// Values stored per row.
+  let width: Int
+  private(set) var count = 0
+  private var capacity = 0
+  private(set) var ticks: UnsafeMutablePointer<Int32>
+  private(set) var days: UnsafeMutablePointer<Int32>
+  private(set) var lines: UnsafeMutablePointer<Int32>
+  private(set) var values: UnsafeMutablePointer<Double>
+
+  init(width: Int) {
+    self.width = max(1, width)
+    capacity = 1024
+    ticks = .allocate(capacity: capacity)
+    days = .allocate(capacity: capacity)
+    lines = .allocate(capacity: capacity)
+    values = .allocate(capacity: capacity * self.width)
   }
 
   deinit {
-    slots.deallocate()
-    datesP.deallocate()
-    linesP.deallocate()
-    valuesP.deallocate()
+    ticks.deallocate()
+    days.deallocate()
+    lines.deallocate()
+    values.deallocate()
   }
 
   private func grow() {
     let c = capacity * 2
-    let d = UnsafeMutablePointer<CivilDate>.allocate(capacity: c)
-    d.moveInitialize(from: datesP, count: count)
-    datesP.deallocate()
-    datesP = d
-    let l = UnsafeMutablePointer<Int32>.allocate(capacity: c)
-    l.moveInitialize(from: linesP, count: count)
-    linesP.deallocate()
-    linesP = l
-    let v = UnsafeMutablePointer<Double>.allocate(capacity: c * max(1, width))
-    v.moveInitialize(from: valuesP, count: count * width)
-    valuesP.deallocate()
-    valuesP = v
+    func move<T>(_ p: UnsafeMutablePointer<T>, _ n: Int, _ newCount: Int) -> UnsafeMutablePointer<T> {
+      let q = UnsafeMutablePointer<T>.allocate(capacity: newCount)
+      q.moveInitialize(from: p, count: n)
+      p.deallocate()
+      return q
+    }
+    ticks = move(ticks, count, c)
+    days = move(days, count, c)
+    lines = move(lines, count, c)
+    values = move(values, count * width, c * width)
     capacity = c
   }
 
-  /// Appends a row; `values` points at the 7 value slots.
-  @inline(__always) func append(_ date: CivilDate, _ line: Int, _ values: UnsafePointer<Double>) {
+  /// Appends a row; `slots` picks the stored values out of the 7 slots at `v`.
+  @inline(__always)
+  func append(_ tick: Int, _ day: Int32, _ line: Int, _ v: UnsafePointer<Double>, _ slots: UnsafePointer<Int>)
+  {
     if count == capacity { grow() }
-    (datesP + count).initialize(to: date)
-    (linesP + count).initialize(to: Int32(truncatingIfNeeded: line))
-    let row = valuesP + count * width
-    for j in 0..<width { (row + j).initialize(to: values[slots[j]]) }
-    if let l = last {
-      if date < l { ascending = false } else { descending = false }
-    }
-    last = date
+    ticks[count] = Int32(truncatingIfNeeded: tick)
+    days[count] = day
+    lines[count] = Int32(truncatingIfNeeded: line)
+    let row = values + count * width
+    for j in 0..<width { row[j] = v[slots[j]] }
     count += 1
-    stored += 1
   }
 
-  func date(_ i: Int) -> CivilDate { datesP[i] }
-  func line(_ i: Int) -> Int { Int(linesP[i]) }
-
-  /// Position of value slot `slot` in a row, or `nil` when the file lacks that role.
-  func position(of slot: Int) -> Int? {
-    for j in 0..<width where slots[j] == slot { return j }
-    return nil
-  }
-
-  /// Value of slot `slot` in row `i` (NaN when the role is absent).
-  func value(_ slot: Int, _ i: Int) -> Double {
-    guard let j = position(of: slot) else { return .nan }
-    return valuesP[i * width + j]
-  }
-
-  /// Dates in the given order.
-  func dates(_ order: [Int]?) -> [CivilDate] {
-    if let order { return order.map { datesP[$0] } }
-    return Array(UnsafeBufferPointer(start: datesP, count: count))
-  }
-
-  /// One value slot as a column in the given order (empty when the role is absent).
-  func column(_ slot: Int, _ order: [Int]?) -> [Double] {
-    guard let j = position(of: slot) else { return [] }
-    if let order { return order.map { valuesP[$0 * width + j] } }
-    return (0..<count).map { valuesP[$0 * width + j] }
-  }
-
-  /// Forgets the rows (after a flush), keeping the memory.
+  /// Forgets the rows, keeping the memory.
   func removeAll() { count = 0 }
 }
 
@@ -183,6 +156,8 @@ final class Loader {
   let slots: [Int]
 
   var accs: [Accumulator] = []
+  let rows: RowBuffer
+  var slotPointer: [Int] = []
   var tickerIndex: [String: Int] = [:]
   var tickerBytes = ByteTable()
   var rowsRead = 0
@@ -228,22 +203,26 @@ final class Loader {
     valueColumns = dialect.valueColumns
     if dialect.layout == .wide {
       slots = [dialect.returns ? 6 : 3]
+    } else if dialect.returns {
+      slots = [retCol >= 0 ? 6 : 3, volumeCol >= 0 ? 5 : -1].filter { $0 >= 0 }
     } else {
       slots = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
         $0.element >= 0
       }
       .map(\.offset)
     }
+    rows = RowBuffer(width: slots.count)
+    slotPointer = slots
     decimalComma = dialect.decimalComma
     returnScale = dialect.returnsInPercent ? 0.01 : 1
     if dialect.layout == .wide {
       for c in dialect.valueColumns {
         let (t, ex) = resolve(dialect.header[c])
-        accs.append(Accumulator(ticker: t, exchange: ex, slots: slots))
+        accs.append(Accumulator(ticker: t, exchange: ex))
       }
     } else if dialect.layout == .single {
       let (t, ex) = resolve(dialect.ticker)
-      accs.append(Accumulator(ticker: t, exchange: ex, slots: slots))
+      accs.append(Accumulator(ticker: t, exchange: ex))
     }
     reader.onRecord = { [unowned(unsafe) self] r in self.record(r) }  // the loader owns the reader
   }
@@ -332,10 +311,11 @@ final class Loader {
     if layout == .wide {
       for (k, c) in valueColumns.enumerated() {
         let f = r.field(c)
-        let acc = accs[k]
         switch number(f) {
-        case .value(let v): add(acc, date, line, ret: v * returnScale, close: v, r)
-        case .missing: reject(line, c + 1, "no value for \(acc.ticker) (empty or null)")
+        case .value(let v):
+          var vals = (Double.nan, Double.nan, Double.nan, v, Double.nan, Double.nan, v * returnScale)
+          push(k, date, line, &vals)
+        case .missing: reject(line, c + 1, "no value for \(accs[k].ticker) (empty or null)")
         case .invalid:
           reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
         }
@@ -343,12 +323,12 @@ final class Loader {
       return flushIfNeeded()
     }
     // Security.
-    let acc: Accumulator
+    var tick = 0
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
       let h = ByteTable.hash(tf)
       if let i = tickerBytes.find(tf, hash: h) {
-        acc = accs[i]
+        tick = i
       } else {
         guard let s = String(validating: tf, as: UTF8.self) else {
           invalidUTF8Line = invalidUTF8Line ?? line
@@ -360,24 +340,20 @@ final class Loader {
           reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
           return true
         }
-        let idx: Int
         if let i = tickerIndex[key] {
-          idx = i
+          tick = i
         } else {
           let (t, ex) = resolve(key)
-          idx = accs.count
-          accs.append(Accumulator(ticker: t, exchange: ex, slots: slots))
-          tickerIndex[key] = idx
+          tick = accs.count
+          accs.append(Accumulator(ticker: t, exchange: ex))
+          tickerIndex[key] = tick
         }
-        tickerBytes.insert(tf, hash: h, value: idx)
-        acc = accs[idx]
+        tickerBytes.insert(tf, hash: h, value: tick)
       }
-    } else {
-      acc = accs[0]
     }
-    if nameCol >= 0 && acc.name == nil {
+    if nameCol >= 0 && accs[tick].name == nil {
       let s = text(r.field(nameCol)).trimmingSpaces()
-      if !s.isEmpty { acc.name = s }
+      if !s.isEmpty { accs[tick].name = s }
     }
     // Values.
     var vals = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan)
@@ -397,22 +373,29 @@ final class Loader {
     let priceKnown =
       !(vals.0.isNaN && vals.1.isNaN && vals.2.isNaN && vals.3.isNaN && vals.4.isNaN && vals.6.isNaN)
     if !any || !priceKnown {
+      let acc = accs[tick]
       acc.nullRows += 1
       if acc.firstNull == nil { acc.firstNull = date }
       reject(
         line, nil, "null row: no price\(retCol >= 0 ? " or return" : "") for \(acc.ticker) on \(date.iso)")
       return true
     }
-    // Duplicates: keep the first row of a date.
-    if !acc.seen.insert(date.dayNumber) {
-      duplicate(acc, date, line, vals, r)
-      return true
-    }
-    withUnsafePointer(to: &vals) { p in
-      p.withMemoryRebound(to: Double.self, capacity: 7) { acc.append(date, line, $0) }
-    }
-    held += 1
+    push(tick, date, line, &vals)
     return flushIfNeeded()
+  }
+
+  @inline(__always)
+  func push(
+    _ tick: Int, _ date: CivilDate, _ line: Int,
+    _ vals: inout (Double, Double, Double, Double, Double, Double, Double)
+  ) {
+    withUnsafePointer(to: &vals) { p in
+      p.withMemoryRebound(to: Double.self, capacity: 7) { v in
+        slotPointer.withUnsafeBufferPointer { sp in
+          if let base = sp.baseAddress { rows.append(tick, date.dayNumber, line, v, base) }
+        }
+      }
+    }
   }
 
   /// Reads column `c` (if any) into `out`; rejects the row and returns `false` when the field
@@ -450,58 +433,150 @@ final class Loader {
     return FieldParsers.parseNumber(b, f.count, decimalComma: decimalComma)
   }
 
-  func add(_ acc: Accumulator, _ date: CivilDate, _ line: Int, ret: Double, close: Double, _ r: CSVReader) {
-    if !acc.seen.insert(date.dayNumber) {
-      var vals = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan)
-      if isReturns { vals.6 = ret } else { vals.3 = close }
-      duplicate(acc, date, line, vals, r)
-      return
-    }
-    var vals = (Double.nan, Double.nan, Double.nan, close, Double.nan, Double.nan, ret)
-    withUnsafePointer(to: &vals) { p in
-      p.withMemoryRebound(to: Double.self, capacity: 7) { acc.append(date, line, $0) }
-    }
-    held += 1
+  func flushIfNeeded() -> Bool {
+    guard let limit = flushRows, rows.count >= limit else { return true }
+    return flush()
   }
 
-  func duplicate(
-    _ acc: Accumulator, _ date: CivilDate, _ line: Int,
-    _ v: (Double, Double, Double, Double, Double, Double, Double),
-    _ r: CSVReader
-  ) {
-    // Find the kept row (usually the previous one).
-    var k = acc.count - 1
-    while k >= 0 && acc.date(k) != date { k -= 1 }
-    guard k >= 0 else {
-      reject(line, dateCol + 1, "duplicate date \(date.iso) for \(acc.ticker) (an earlier row was kept)")
+  /// Hands the held rows to the sink as sorted fragments, one per security.
+  func flush() -> Bool {
+    guard let sink else { return true }
+    for s in settle(streaming: true) {
+      do { try sink(s) } catch {
+        sinkError = error
+        return false
+      }
+    }
+    return true
+  }
+
+  /// Groups the held rows by security (file order kept within each), sorts each by date, drops
+  /// duplicate dates (the first row in file order is kept; later ones are rejected as identical
+  /// or conflicting duplicates), runs the quality checks and returns the series. The rows are
+  /// then forgotten.
+  func settle(streaming: Bool) -> [PriceSeries] {
+    let n = rows.count
+    let w = rows.width
+    let nt = accs.count
+    guard n > 0 else { return [] }
+    // Counting sort by security.
+    var start = [Int](repeating: 0, count: nt + 1)
+    for i in 0..<n { start[Int(rows.ticks[i]) + 1] += 1 }
+    for t in 0..<nt { start[t + 1] += start[t] }
+    var next = start
+    var grouped = [Int32](repeating: 0, count: n)
+    for i in 0..<n {
+      let t = Int(rows.ticks[i])
+      grouped[next[t]] = Int32(i)
+      next[t] += 1
+    }
+    var out: [PriceSeries] = []
+    let slotPos: [Int?] = (0..<7).map { slot in slots.firstIndex(of: slot) }
+    let days = rows.days
+    for t in 0..<nt where start[t + 1] > start[t] {
+      let acc = accs[t]
+      var idx = Array(grouped[start[t]..<start[t + 1]])
+      // Order: ascending, newest first, or neither.
+      var asc = true
+      var desc = true
+      for k in 1..<max(1, idx.count) {
+        let a = days[Int(idx[k - 1])]
+        let b = days[Int(idx[k])]
+        if b < a { asc = false } else if b > a { desc = false }
+      }
+      if let l = acc.last, let f = idx.first, CivilDate(dayNumber: days[Int(f)]) < l { acc.ascending = false }
+      if !asc { acc.ascending = false }
+      if !desc || idx.count < 2 { acc.descending = false }
+      if !asc {
+        // Stable: rows of one date keep their file order, so the first one is kept.
+        idx.sort { a, b in
+          let da = days[Int(a)]
+          let db = days[Int(b)]
+          return da < db || (da == db && a < b)
+        }
+      }
+      // Duplicates and columns.
+      var dates: [CivilDate] = []
+      dates.reserveCapacity(idx.count)
+      var cols = [[Double]](repeating: [], count: w)
+      for j in 0..<w { cols[j].reserveCapacity(idx.count) }
+      var keptRow = -1
+      for i32 in idx {
+        let i = Int(i32)
+        let day = days[i]
+        if keptRow >= 0 && days[keptRow] == day {
+          duplicate(acc, keptRow, i, slotPos)
+          continue
+        }
+        if streaming && !acc.seen.insert(day) {
+          rejectDuplicate(acc, i, nil)
+          continue
+        }
+        keptRow = i
+        dates.append(CivilDate(dayNumber: day))
+        let row = rows.values + i * w
+        for j in 0..<w { cols[j].append(row[j]) }
+      }
+      if let d = dates.last { acc.last = max(acc.last ?? d, d) }
+      acc.stored += dates.count
+      func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
+      let s = PriceSeries(
+        ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
+        close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
+      qualityPass(acc, s)
+      out.append(s)
+    }
+    flushedRows += n
+    rows.removeAll()
+    return out
+  }
+
+  /// Text standing in for a row that was parsed but not kept (duplicates).
+  func rowText(_ acc: Accumulator, _ i: Int) -> String {
+    var parts = [CivilDate(dayNumber: rows.days[i]).iso]
+    if layout == .long { parts.append(acc.ticker) }
+    let row = rows.values + i * rows.width
+    for j in 0..<rows.width { parts.append(row[j].isNaN ? "" : "\(row[j])") }
+    return parts.joined(separator: String(decoding: [dialect.delimiter], as: UTF8.self))
+  }
+
+  func rejectDuplicate(_ acc: Accumulator, _ i: Int, _ reason: String?) {
+    let date = CivilDate(dayNumber: rows.days[i])
+    let line = Int(rows.lines[i])
+    rejects.append(
+      RejectedRow(
+        file: file, line: line, column: dateCol + 1, raw: rowText(acc, i),
+        reason: reason ?? "duplicate date \(date.iso) for \(acc.ticker) (an earlier row was kept)"))
+    if reason == nil {
       findings.append(
         QualityFinding(
           kind: "duplicate_date", ticker: acc.ticker, date: date, line: line,
           detail: "duplicate of an earlier row"))
-      return
     }
-    func same(_ slot: Int, _ x: Double) -> Bool {
-      let old = acc.value(slot, k)
-      return acc.position(of: slot) == nil || old == x || (old.isNaN && x.isNaN)
-    }
-    let identical =
-      same(0, v.0) && same(1, v.1) && same(2, v.2) && same(3, v.3) && same(4, v.4) && same(5, v.5)
-      && same(6, v.6)
-    let keptLine = acc.line(k)
+  }
+
+  func duplicate(_ acc: Accumulator, _ kept: Int, _ i: Int, _ slotPos: [Int?]) {
+    let w = rows.width
+    let a = rows.values + kept * w
+    let b = rows.values + i * w
+    var identical = true
+    for j in 0..<w where !(a[j] == b[j] || (a[j].isNaN && b[j].isNaN)) { identical = false }
+    let date = CivilDate(dayNumber: rows.days[i])
+    let line = Int(rows.lines[i])
+    let keptLine = Int(rows.lines[kept])
     if identical {
-      reject(line, dateCol + 1, "identical duplicate of line \(keptLine) (\(acc.ticker) \(date.iso))")
+      rejectDuplicate(acc, i, "identical duplicate of line \(keptLine) (\(acc.ticker) \(date.iso))")
       findings.append(
         QualityFinding(
           kind: "duplicate_date", ticker: acc.ticker, date: date, line: line,
           detail: "line \(line) repeats line \(keptLine)"))
     } else {
       var detail = ""
-      if acc.position(of: 3) != nil { detail = ": close \(acc.value(3, k)) kept, \(v.3) refused" }
-      if acc.position(of: 6) != nil { detail = ": return \(acc.value(6, k)) kept, \(v.6) refused" }
-      reject(
-        line, dateCol + 1,
-        "conflicting duplicate of line \(keptLine) for \(acc.ticker) \(date.iso) (first kept\(detail))"
-      )
+      if let j = slotPos[3] { detail = ": close \(a[j]) kept, \(b[j]) refused" }
+      if let j = slotPos[6] { detail = ": return \(a[j]) kept, \(b[j]) refused" }
+      rejectDuplicate(
+        acc, i,
+        "conflicting duplicate of line \(keptLine) for \(acc.ticker) \(date.iso) (first kept\(detail))")
       findings.append(
         QualityFinding(
           kind: "conflicting_duplicate", ticker: acc.ticker, date: date, line: line,
@@ -509,46 +584,7 @@ final class Loader {
     }
   }
 
-  func flushIfNeeded() -> Bool {
-    guard let limit = flushRows, held >= limit else { return true }
-    return flush()
-  }
-
-  /// Hands the held rows to the sink as sorted fragments.
-  func flush() -> Bool {
-    guard let sink else { return true }
-    for acc in accs where acc.count > 0 {
-      let s = series(acc)
-      qualityPass(acc, s)
-      flushedRows += s.count
-      clear(acc)
-      do { try sink(s) } catch {
-        sinkError = error
-        return false
-      }
-    }
-    held = 0
-    return true
-  }
-
-  func clear(_ acc: Accumulator) { acc.removeAll() }
-
-  /// The accumulated rows as a series, oldest first.
-  func series(_ acc: Accumulator) -> PriceSeries {
-    var order: [Int]? = nil
-    if !acc.ascending {
-      if acc.descending {
-        order = Array((0..<acc.count).reversed())
-      } else {
-        order = (0..<acc.count).sorted { acc.date($0) < acc.date($1) }
-      }
-    }
-    return PriceSeries(
-      ticker: acc.ticker, exchange: acc.exchange, dates: acc.dates(order), open: acc.column(0, order),
-      high: acc.column(1, order), low: acc.column(2, order), close: acc.column(3, order),
-      adjustedClose: acc.column(4, order), volume: acc.column(5, order), returns: acc.column(6, order))
-  }
-
+  /// Feeds a chunk; a fatal problem is kept in `failure` (checked by the caller).
   func feed(_ bytes: UnsafeRawBufferPointer) {
     guard failure == nil else { return }
     reader.feed(bytes)
@@ -559,7 +595,7 @@ final class Loader {
       try reader.finish()
     } catch {
       if case .unterminatedQuote(let l, let c) = error {
-        if accs.allSatisfy({ $0.stored == 0 }) { throw .unterminatedQuote(file: file, line: l, column: c) }
+        if rows.count == 0 && flushedRows == 0 { throw .unterminatedQuote(file: file, line: l, column: c) }
         rowsRead += 1
         rejects.append(
           RejectedRow(
@@ -574,14 +610,12 @@ final class Loader {
       _ = flush()
       if let e = sinkError { throw .cannotRead(file: file, reason: "storing failed: \(e)") }
     } else {
-      for acc in accs where acc.count > 0 {
-        let s = series(acc)
-        qualityPass(acc, s)
-        out.append(s)
-      }
+      out = settle(streaming: false)
     }
     for acc in accs { finalFindings(acc) }
     let stored = accs.reduce(0) { $0 + $1.stored }
+    // Rejects in line order (duplicates are found after the rows they repeat).
+    rejects.sort { $0.line < $1.line }
     if stored == 0 {
       let first = rejects.first?.message ?? "\(file): no data rows after the header"
       throw .noUsableRows(file: file, rowsRead: rowsRead, firstReject: first)
@@ -593,7 +627,6 @@ final class Loader {
     }
     return IngestedFile(
       path: file, sha256: sha256, byteCount: byteCount, dialect: dialect.description, rowsRead: rowsRead,
-      series: out,
-      rejects: rejects, findings: findings)
+      series: out, rejects: rejects, findings: findings)
   }
 }

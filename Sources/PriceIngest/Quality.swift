@@ -17,10 +17,6 @@ extension Loader {
     let t = acc.ticker
     let n = s.count
     guard n > 0 else { return }
-    if acc.first == nil || s.dates[0] < (acc.first ?? s.dates[0]) { acc.first = s.dates[0] }
-    if acc.lastSeen == nil || s.dates[n - 1] > (acc.lastSeen ?? s.dates[n - 1]) {
-      acc.lastSeen = s.dates[n - 1]
-    }
     let isReturns = s.isReturnSeries
     for i in 0..<n {
       let d = s.dates[i]
