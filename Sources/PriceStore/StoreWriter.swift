@@ -1,4 +1,5 @@
 import CSQLite
+import Dispatch
 import MarketData
 
 /// What storing one file did.
@@ -79,21 +80,29 @@ extension PriceStore {
 
   /// Streams a file into the store in one transaction: `produce` is handed an `append` function
   /// for series fragments (as `PriceIngestor.ingest(path:flushRows:sink:)` emits them) and
-  /// returns the ingested file (counts, rejects, findings). When the file's SHA-256 turns out to
-  /// be known already, everything is rolled back and the outcome is `unchanged`.
+  /// returns the ingested file (counts, rejects, findings). Fragments are written on a second
+  /// thread while the producer goes on reading (at most two wait, so memory stays bounded).
+  /// When the file's SHA-256 turns out to be known already, everything is rolled back and the
+  /// outcome is `unchanged`; when `produce` throws, nothing is stored.
   public func storeStreaming(
     _ produce: (_ append: @escaping (PriceSeries) throws -> Void) throws -> IngestedFile
   ) throws(PriceStoreError) -> StoreOutcome {
     lock.lock()
     defer { lock.unlock() }
     return try transaction { w throws(PriceStoreError) in
+      let pipe = WriterThread(writer: w)
+      let file: IngestedFile
       do {
-        return try produce { s in try w.append(s) }
+        file = try produce { s in try pipe.submit(s) }
       } catch let e as PriceStoreError {
+        _ = pipe.drain()
         throw e
       } catch {
+        _ = pipe.drain()
         throw .source(path: path, message: "\(error)")
       }
+      if let e = pipe.drain() { throw e }
+      return file
     }
   }
 
@@ -267,4 +276,31 @@ final class BarWriter {
       sqlite3_clear_bindings(st)
     }
   }
+}
+
+/// Runs a `BarWriter` on its own thread. Only that thread touches the connection until
+/// `drain()` returns, so the connection is never used by two threads at once.
+final class WriterThread: @unchecked Sendable {
+  let writer: BarWriter
+  let queue = DispatchQueue(label: "PriceStore.writer")
+  let slots = DispatchSemaphore(value: 2)
+  var failure: PriceStoreError? = nil
+
+  init(writer: BarWriter) { self.writer = writer }
+
+  /// Queues a fragment; throws the first write failure seen so far.
+  func submit(_ s: PriceSeries) throws {
+    if let f = queue.sync(execute: { failure }) { throw f }
+    slots.wait()
+    queue.async {
+      defer { self.slots.signal() }
+      guard self.failure == nil else { return }
+      do { try self.writer.append(s) } catch {
+        self.failure = (error as? PriceStoreError) ?? .source(path: "", message: "\(error)")
+      }
+    }
+  }
+
+  /// Waits for queued fragments; returns the first failure.
+  func drain() -> PriceStoreError? { queue.sync { failure } }
 }
