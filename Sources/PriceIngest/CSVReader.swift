@@ -37,6 +37,9 @@ final class CSVReader {
   let maxFieldBytes: Int
   /// Called at the end of each record; return `false` to stop reading.
   var onRecord: (CSVReader) -> Bool = { _ in true }
+  /// Receives records instead of `onRecord` when set (no closure call per record). The sink
+  /// must outlive the reader (the loader owns its reader).
+  unowned(unsafe) var sink: RecordSink? = nil
   /// Set once `onRecord` returned `false`.
   private(set) var stopped = false
   let delimiter: UInt8
@@ -139,7 +142,13 @@ final class CSVReader {
 
   fileprivate func endRecord(_ c: Int32) {
     if fieldCount > 0 || overflowed {
-      if !stopped && !onRecord(self) { stopped = true }
+      if !stopped {
+        if let sink {
+          if !sink.record(self) { stopped = true }
+        } else if !onRecord(self) {
+          stopped = true
+        }
+      }
     }
     used = 0
     fieldCount = 0
@@ -180,6 +189,12 @@ final class CSVReader {
     let me = Unmanaged.passUnretained(self).toOpaque()
     csv_fini(&parser, fieldCallback, recordCallback, me)
   }
+}
+
+/// Receives each record of a `CSVReader`.
+protocol RecordSink: AnyObject {
+  /// Handles the reader's current record; `false` stops reading.
+  func record(_ r: CSVReader) -> Bool
 }
 
 /// What can stop the reader.

@@ -73,8 +73,14 @@ final class RowBuffer {
   private(set) var lines: UnsafeMutablePointer<Int32>
   private(set) var values: UnsafeMutablePointer<Double>
 
-  init(width: Int) {
-    self.width = max(1, width)
+  /// For each stored value, its slot among the 7 (open … return).
+  let slots: UnsafeMutablePointer<Int>
+
+  init(slots: [Int]) {
+    self.width = max(1, slots.count)
+    self.slots = .allocate(capacity: self.width)
+    for (i, s) in slots.enumerated() { self.slots[i] = s }
+    if slots.isEmpty { self.slots[0] = 3 }
     capacity = 1024
     ticks = .allocate(capacity: capacity)
     days = .allocate(capacity: capacity)
@@ -83,6 +89,7 @@ final class RowBuffer {
   }
 
   deinit {
+    slots.deallocate()
     ticks.deallocate()
     days.deallocate()
     lines.deallocate()
@@ -104,10 +111,9 @@ final class RowBuffer {
     capacity = c
   }
 
-  /// Appends a row; `slots` picks the stored values out of the 7 slots at `v`.
+  /// Appends a row; `slots` picks the stored values out of the 7 value slots at `v`.
   @inline(__always)
-  func append(_ tick: Int, _ day: Int32, _ line: Int, _ v: UnsafePointer<Double>, _ slots: UnsafePointer<Int>)
-  {
+  func append(_ tick: Int, _ day: Int32, _ line: Int, _ v: UnsafePointer<Double>) {
     if count == capacity { grow() }
     ticks[count] = Int32(truncatingIfNeeded: tick)
     days[count] = day
@@ -122,7 +128,7 @@ final class RowBuffer {
 }
 
 /// Reads the records of one file into per-security accumulators.
-final class Loader {
+final class Loader: RecordSink {
   let dialect: IngestDialect
   let file: String
   let options: IngestOptions
@@ -157,7 +163,6 @@ final class Loader {
 
   var accs: [Accumulator] = []
   let rows: RowBuffer
-  var slotPointer: [Int] = []
   var tickerIndex: [String: Int] = [:]
   var tickerBytes = ByteTable()
   var rowsRead = 0
@@ -211,8 +216,7 @@ final class Loader {
       }
       .map(\.offset)
     }
-    rows = RowBuffer(width: slots.count)
-    slotPointer = slots
+    rows = RowBuffer(slots: slots)
     decimalComma = dialect.decimalComma
     returnScale = dialect.returnsInPercent ? 0.01 : 1
     if dialect.layout == .wide {
@@ -224,7 +228,7 @@ final class Loader {
       let (t, ex) = resolve(dialect.ticker)
       accs.append(Accumulator(ticker: t, exchange: ex))
     }
-    reader.onRecord = { [unowned(unsafe) self] r in self.record(r) }  // the loader owns the reader
+    reader.sink = self
   }
 
   /// Ticker as stored and its exchange.
@@ -390,11 +394,7 @@ final class Loader {
     _ vals: inout (Double, Double, Double, Double, Double, Double, Double)
   ) {
     withUnsafePointer(to: &vals) { p in
-      p.withMemoryRebound(to: Double.self, capacity: 7) { v in
-        slotPointer.withUnsafeBufferPointer { sp in
-          if let base = sp.baseAddress { rows.append(tick, date.dayNumber, line, v, base) }
-        }
-      }
+      p.withMemoryRebound(to: Double.self, capacity: 7) { v in rows.append(tick, date.dayNumber, line, v) }
     }
   }
 

@@ -35,7 +35,7 @@ public struct PriceIngestor: Sendable {
     let dialect = try Sniffer.sniff(
       sample: sample, complete: sampleCount == bytes.count, file: name, options: options)
     let loader = Loader(dialect: dialect, file: name, options: options, flushRows: nil, sink: nil)
-    var sha = SHA256Digest()
+    var sha = StreamingSHA256()
     sha.update(bytes)
     bytes.withUnsafeBytes { b in
       loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
@@ -138,7 +138,7 @@ public struct PriceIngestor: Sendable {
 
 /// SHA-256 computed on a second thread while the file is parsed; at most 8 chunks wait.
 final class BackgroundDigest: @unchecked Sendable {
-  private var digest = SHA256Digest()
+  private var digest = StreamingSHA256()
   private let queue = DispatchQueue(label: "PriceIngest.sha256")
   private let slots = DispatchSemaphore(value: 8)
 

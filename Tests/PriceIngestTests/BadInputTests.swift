@@ -168,3 +168,30 @@ func loadBytes(_ bytes: [UInt8], name: String = "bad.csv") throws(PriceIngestErr
     #expect(t1 == (0..<5000).filter { $0 % 3 == 1 }.map(Double.init))
   }
 }
+
+@Suite struct DigestTests {
+  @Test func streamingSHA256MatchesTheReference() {
+    var abc = StreamingSHA256()
+    abc.update(Array("abc".utf8))
+    #expect(abc.finalizeHex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    var empty = StreamingSHA256()
+    #expect(empty.finalizeHex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    var rng = SystemRandomNumberGenerator()
+    for size in [55, 56, 63, 64, 65, 119, 128, 1000, 70_000] {
+      let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
+      var reference = SHA256Digest()
+      reference.update(bytes)
+      var ours = StreamingSHA256()
+      // Uneven pieces exercise the carry-over between updates.
+      var i = 0
+      var piece = 1
+      while i < bytes.count {
+        let j = min(bytes.count, i + piece)
+        ours.update(Array(bytes[i..<j]))
+        i = j
+        piece = piece * 3 + 1
+      }
+      #expect(ours.finalizeHex() == reference.finalizeHex(), "size \(size)")
+    }
+  }
+}
