@@ -79,6 +79,18 @@ struct StreamingSHA256 {
     (x >> n) | (x << (32 &- n))
   }
 
+  /// One SHA-256 round: `d += T1`, `h = T1 + T2`.
+  @inline(__always)
+  private static func round(
+    _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32, _ g: UInt32,
+    _ h: inout UInt32, _ kw: UInt32
+  ) {
+    let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ kw
+    let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+    d = d &+ t1
+    h = t1 &+ t2
+  }
+
   private mutating func blocks(_ data: UnsafeRawPointer, _ count: Int) {
     StreamingSHA256.k.withUnsafeBufferPointer { kb in
       guard let k = kb.baseAddress else { return }
@@ -112,21 +124,19 @@ struct StreamingSHA256 {
           var f = f0
           var g = g0
           var h = hh
-          for i in 0..<64 {
-            let s1 = StreamingSHA256.rotr(e, 6) ^ StreamingSHA256.rotr(e, 11) ^ StreamingSHA256.rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
-            let s0 = StreamingSHA256.rotr(a, 2) ^ StreamingSHA256.rotr(a, 13) ^ StreamingSHA256.rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            h = g
-            g = f
-            f = e
-            e = d &+ t1
-            d = c
-            c = b
-            b = a
-            a = t1 &+ t2
+          // Eight rounds per step with the roles of the working variables rotated, so no
+          // variable is copied between rounds.
+          var i = 0
+          while i < 64 {
+            StreamingSHA256.round(a, b, c, &d, e, f, g, &h, k[i] &+ w[i])
+            StreamingSHA256.round(h, a, b, &c, d, e, f, &g, k[i + 1] &+ w[i + 1])
+            StreamingSHA256.round(g, h, a, &b, c, d, e, &f, k[i + 2] &+ w[i + 2])
+            StreamingSHA256.round(f, g, h, &a, b, c, d, &e, k[i + 3] &+ w[i + 3])
+            StreamingSHA256.round(e, f, g, &h, a, b, c, &d, k[i + 4] &+ w[i + 4])
+            StreamingSHA256.round(d, e, f, &g, h, a, b, &c, k[i + 5] &+ w[i + 5])
+            StreamingSHA256.round(c, d, e, &f, g, h, a, &b, k[i + 6] &+ w[i + 6])
+            StreamingSHA256.round(b, c, d, &e, f, g, h, &a, k[i + 7] &+ w[i + 7])
+            i += 8
           }
           a0 = a0 &+ a
           b0 = b0 &+ b

@@ -192,10 +192,18 @@ final class BarWriter {
   var ids: [String: Int64] = [:]
   var outcome = StoreOutcome()
   var rows = 0
-  let dateBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+  let bulk: OpaquePointer
+  /// Room for the ISO dates of one batch plus one for updates.
+  let dateBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 10 * (BarWriter.batch + 1))
 
   init(store: PriceStore) throws(PriceStoreError) {
     self.store = store
+    let tuples = (0..<BarWriter.batch).map { k in
+      "(" + (1...9).map { "?\(k * 9 + $0)" }.joined(separator: ",") + ")"
+    }
+    bulk = try store.statement(
+      "INSERT OR IGNORE INTO bars(security_id, date, open, high, low, close, adj_close, volume, ret) VALUES "
+        + tuples.joined(separator: ","))
     insert = try store.statement(
       "INSERT OR IGNORE INTO bars(security_id, date, open, high, low, close, adj_close, volume, ret) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
     )
@@ -230,10 +238,45 @@ final class BarWriter {
     return id
   }
 
+  /// Rows per multi-row insert.
+  static let batch = 32
+
   func append(_ s: PriceSeries) throws(PriceStoreError) {
     let id = try securityID(s)
     let hasReturns = s.isReturnSeries
-    for i in 0..<s.count {
+    let n = s.count
+    var i = 0
+    // Whole batches: one statement inserts 32 rows; only when some existed already are the
+    // rows of that batch compared one by one.
+    while n - i >= BarWriter.batch {
+      let st = bulk
+      sqlite3_reset(st)
+      for k in 0..<BarWriter.batch {
+        let r = i + k
+        let p = Int32(k * 9)
+        let date = dateBuffer + k * 10
+        writeISO(s.dates[r], date)
+        sqlite3_bind_int64(st, p + 1, id)
+        sqlite3_bind_text(st, p + 2, UnsafeRawPointer(date).assumingMemoryBound(to: CChar.self), 10, nil)
+        bind(st, p + 3, s.open[r])
+        bind(st, p + 4, s.high[r])
+        bind(st, p + 5, s.low[r])
+        bind(st, p + 6, s.close[r])
+        bind(st, p + 7, s.adjustedClose[r])
+        bind(st, p + 8, s.volume[r])
+        bind(st, p + 9, hasReturns ? s.returns[r] : .nan)
+      }
+      _ = try store.step(st, "insert bars")
+      let inserted = Int(sqlite3_changes(store.db))
+      outcome.rowsInserted += inserted
+      if inserted < BarWriter.batch {
+        outcome.rowsReplaced += BarWriter.batch - inserted
+        for k in 0..<BarWriter.batch { try replace(id, s, i + k, hasReturns) }
+      }
+      rows += BarWriter.batch
+      i += BarWriter.batch
+    }
+    while i < n {
       writeISO(s.dates[i], dateBuffer)
       let st = insert
       sqlite3_reset(st)
@@ -251,27 +294,34 @@ final class BarWriter {
         outcome.rowsInserted += 1
       } else {
         outcome.rowsReplaced += 1
-        sqlite3_reset(update)
-        sqlite3_bind_int64(update, 1, id)
-        sqlite3_bind_text(
-          update, 2, UnsafeRawPointer(dateBuffer).assumingMemoryBound(to: CChar.self), 10, nil)
-        bind(update, 3, s.open[i])
-        bind(update, 4, s.high[i])
-        bind(update, 5, s.low[i])
-        bind(update, 6, s.close[i])
-        bind(update, 7, s.adjustedClose[i])
-        bind(update, 8, s.volume[i])
-        bind(update, 9, hasReturns ? s.returns[i] : .nan)
-        _ = try store.step(update, "update bars")
-        if sqlite3_changes(store.db) == 1 { outcome.rowsChanged += 1 }
+        try replace(id, s, i, hasReturns)
       }
       rows += 1
+      i += 1
     }
+  }
+
+  /// Overwrites a stored bar with row `i` of `s`; counts it as changed when a value differed.
+  func replace(_ id: Int64, _ s: PriceSeries, _ i: Int, _ hasReturns: Bool) throws(PriceStoreError) {
+    let date = dateBuffer + 10 * BarWriter.batch
+    writeISO(s.dates[i], date)
+    sqlite3_reset(update)
+    sqlite3_bind_int64(update, 1, id)
+    sqlite3_bind_text(update, 2, UnsafeRawPointer(date).assumingMemoryBound(to: CChar.self), 10, nil)
+    bind(update, 3, s.open[i])
+    bind(update, 4, s.high[i])
+    bind(update, 5, s.low[i])
+    bind(update, 6, s.close[i])
+    bind(update, 7, s.adjustedClose[i])
+    bind(update, 8, s.volume[i])
+    bind(update, 9, hasReturns ? s.returns[i] : .nan)
+    _ = try store.step(update, "update bars")
+    if sqlite3_changes(store.db) == 1 { outcome.rowsChanged += 1 }
   }
 
   /// Releases the bindings that point at the date buffer.
   func finish() {
-    for st in [insert, update, security] {
+    for st in [insert, update, security, bulk] {
       sqlite3_reset(st)
       sqlite3_clear_bindings(st)
     }

@@ -179,3 +179,31 @@ let mp = PriceSeries(
     #expect(try store.query("SELECT count(*) FROM bars") == [["0"]])
   }
 }
+
+@Suite struct BatchTests {
+  /// 100 days: three full batches of 32 and a remainder of 4.
+  func series(_ closes: [Double]) -> PriceSeries {
+    let dates = (0..<closes.count).map { CivilDate(dayNumber: 19000 + Int32($0)) }
+    return PriceSeries(
+      ticker: "B", exchange: .xnys, dates: dates, close: closes, volume: closes.map { $0 * 10 })
+  }
+
+  @Test func batchesAndRemainderCountInsertsReplacesAndChanges() throws {
+    let store = try PriceStore(path: tempDB())
+    let v1 = (0..<100).map { Double($0) + 0.5 }
+    let first = try store.store(file([series(v1)], sha: "b1"))
+    #expect(first.rowsInserted == 100)
+    #expect(first.rowsStored == 100)
+    // Same dates; rows 10 and 99 change.
+    var v2 = v1
+    v2[10] = 999
+    v2[99] = 111
+    let second = try store.store(file([series(v2)], sha: "b2"))
+    #expect(second.rowsInserted == 0)
+    #expect(second.rowsReplaced == 100)
+    #expect(second.rowsChanged == 2)
+    let back = try #require(try store.series(for: "B"))
+    #expect(back.close == v2)
+    #expect(back.volume == v2.map { $0 * 10 })
+  }
+}
