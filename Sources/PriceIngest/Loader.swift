@@ -609,6 +609,8 @@ final class Loader: RecordSink {
     if flushRows != nil {
       _ = flush()
       if let e = sinkError { throw .cannotRead(file: file, reason: "storing failed: \(e)") }
+      // The rows went to the sink; the file still names its securities (with no rows).
+      out = accs.filter { $0.stored > 0 }.map { PriceSeries(ticker: $0.ticker, exchange: $0.exchange) }
     } else {
       out = settle(streaming: false)
     }

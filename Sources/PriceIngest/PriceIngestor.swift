@@ -53,9 +53,9 @@ public struct PriceIngestor: Sendable {
 
   /// Streams a file from disk. With `flushRows`, accumulated rows are handed to `sink` as
   /// series fragments whenever that many rows are held (memory stays bounded whatever the file
-  /// size); the returned file then carries no series, only counts, rejects and findings, and
-  /// its `rowsRead == stored + rejects` invariant holds over the fragments. Without it, all
-  /// series are returned.
+  /// size); the returned file then holds one empty series per security (ticker and exchange
+  /// only) besides counts, rejects and findings, and `rowsRead` equals the rows handed to the
+  /// sink plus `rejects.count`. Without it, all series are returned.
   public func ingest(path: String, flushRows: Int? = nil, sink: @escaping (PriceSeries) throws -> Void)
     throws(PriceIngestError) -> IngestedFile
   {

@@ -50,7 +50,8 @@ public enum PriceStoreError: Error, Equatable, CustomStringConvertible {
   case sqlite(path: String, operation: String, message: String)
   /// A write was attempted on a store opened read-only.
   case readOnly(path: String)
-  /// The file to store failed while it was being read (streaming ingest).
+  /// The file to store failed while it was being read (streaming ingest); `path` is empty when
+  /// the message names the file itself.
   case source(path: String, message: String)
 
   /// A one-line message.
@@ -59,7 +60,7 @@ public enum PriceStoreError: Error, Equatable, CustomStringConvertible {
     case .cannotOpen(let p, let r): return "\(p): cannot open the price store: \(r)"
     case .sqlite(let p, let o, let m): return "\(p): SQLite error during \(o): \(m)"
     case .readOnly(let p): return "\(p): the price store is open read-only"
-    case .source(let p, let m): return "\(p): \(m)"
+    case .source(let p, let m): return p.isEmpty ? m : "\(p): \(m)"
     }
   }
 }
@@ -99,7 +100,7 @@ extension PriceStore {
         throw e
       } catch {
         _ = pipe.drain()
-        throw .source(path: path, message: "\(error)")
+        throw .source(path: "", message: "\(error)")
       }
       if let e = pipe.drain() { throw e }
       return file

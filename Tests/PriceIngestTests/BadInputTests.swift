@@ -160,7 +160,8 @@ func loadBytes(_ bytes: [UInt8], name: String = "bad.csv") throws(PriceIngestErr
     let f = try PriceIngestor().ingest(path: tempFile(Array(text.utf8)), flushRows: 1000) {
       fragments.append($0)
     }
-    #expect(f.series.isEmpty)
+    #expect(f.series.map(\.ticker) == ["T0", "T1", "T2"])
+    #expect(f.series.allSatisfy { $0.count == 0 })
     #expect(f.rowsRead == 5000)
     #expect(fragments.allSatisfy { $0.count <= 1000 })
     #expect(fragments.reduce(0) { $0 + $1.count } == 5000)
