@@ -29,12 +29,17 @@ final class CSVReader {
   private(set) var overflowed = false
   /// Byte count of the current record, counting cut bytes.
   private(set) var recordBytes = 0
+  /// Whether fields of the slice being parsed may hold line breaks.
+  private var countNewlines = true
   /// Whether a lone CR ends lines (old Mac files with no LF at all).
   let crEndsLines: Bool
   let maxRecordBytes: Int
   let maxFieldBytes: Int
   /// Called at the end of each record; return `false` to stop reading.
   var onRecord: (CSVReader) -> Bool = { _ in true }
+  /// Receives records instead of `onRecord` when set (no closure call per record). The sink
+  /// must outlive the reader (the loader owns its reader).
+  unowned(unsafe) var sink: RecordSink? = nil
   /// Set once `onRecord` returned `false`.
   private(set) var stopped = false
   let delimiter: UInt8
@@ -102,7 +107,7 @@ final class CSVReader {
 
   fileprivate func appendField(_ p: UnsafeRawPointer?, _ n: Int) {
     recordBytes += n + 1
-    if let p, n > 0 {
+    if countNewlines, let p, n > 0 {
       var k = 0
       while let nl = memchr(p + k, 10, n - k) {
         line += 1
@@ -137,7 +142,13 @@ final class CSVReader {
 
   fileprivate func endRecord(_ c: Int32) {
     if fieldCount > 0 || overflowed {
-      if !stopped && !onRecord(self) { stopped = true }
+      if !stopped {
+        if let sink {
+          if !sink.record(self) { stopped = true }
+        } else if !onRecord(self) {
+          stopped = true
+        }
+      }
     }
     used = 0
     fieldCount = 0
@@ -156,6 +167,8 @@ final class CSVReader {
     let slice = 1 << 20
     while offset < bytes.count && !stopped {
       let n = min(slice, bytes.count - offset)
+      // Only a quoted field can hold a line break: skip the search in slices without quotes.
+      countNewlines = parser.quoted != 0 || memchr(base + offset, Int32(quote), n) != nil
       _ = csv_parse(&parser, base + offset, n, fieldCallback, recordCallback, me)
       offset += n
       if parser.entry_pos > maxFieldBytes {
@@ -178,6 +191,12 @@ final class CSVReader {
   }
 }
 
+/// Receives each record of a `CSVReader`.
+protocol RecordSink: AnyObject {
+  /// Handles the reader's current record; `false` stops reading.
+  func record(_ r: CSVReader) -> Bool
+}
+
 /// What can stop the reader.
 enum CSVReaderError: Error {
   case unterminatedQuote(line: Int, field: Int)
@@ -187,10 +206,10 @@ private let fieldCallback: @convention(c) (UnsafeMutableRawPointer?, Int, Unsafe
   {
     p, n, ctx in
     guard let ctx else { return }
-    Unmanaged<CSVReader>.fromOpaque(ctx).takeUnretainedValue().appendField(UnsafeRawPointer(p), n)
+    Unmanaged<CSVReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.appendField(UnsafeRawPointer(p), n) }
   }
 
 private let recordCallback: @convention(c) (Int32, UnsafeMutableRawPointer?) -> Void = { c, ctx in
   guard let ctx else { return }
-  Unmanaged<CSVReader>.fromOpaque(ctx).takeUnretainedValue().endRecord(c)
+  Unmanaged<CSVReader>.fromOpaque(ctx)._withUnsafeGuaranteedRef { $0.endRecord(c) }
 }

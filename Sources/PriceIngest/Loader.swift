@@ -31,20 +31,13 @@ struct DateSet {
   }
 }
 
-/// Rows of one security while a file is read.
+/// What the loader knows about one security while a file is read (its rows live in the
+/// loader's `RowBuffer`).
 final class Accumulator {
   let ticker: String
   let exchange: Exchange
   var name: String? = nil
-  var dates: [CivilDate] = []
-  var lines: [Int32] = []
-  var open: [Double] = []
-  var high: [Double] = []
-  var low: [Double] = []
-  var close: [Double] = []
-  var adj: [Double] = []
-  var volume: [Double] = []
-  var ret: [Double] = []
+  /// Dates already handed over in earlier fragments (streaming only).
   var seen = DateSet()
   var ascending = true
   var descending = true
@@ -53,7 +46,6 @@ final class Accumulator {
   var nullRows = 0
   var firstNull: CivilDate? = nil
   var nonPositive = 0
-  var firstNonPositive: (CivilDate, Int)? = nil
   var missingClose = 0
   /// Carried across flushed fragments for gaps and jumps.
   var gapPrev: CivilDate? = nil
@@ -61,19 +53,82 @@ final class Accumulator {
   var gapSessions = 0
   var nonSession = 0
   var jumpPrev: (CivilDate, Double)? = nil
-  var first: CivilDate? = nil
-  var lastSeen: CivilDate? = nil
 
   init(ticker: String, exchange: Exchange) {
     self.ticker = ticker
     self.exchange = exchange
   }
+}
 
-  var count: Int { dates.count }
+/// Every accepted row of a file (or of a fragment, when streaming) in file order: security
+/// index, day number, line and the values of the file's roles, behind raw pointers so the
+/// per-row path writes sequentially and does no reference counting.
+final class RowBuffer {
+  /// Values stored per row.
+  let width: Int
+  private(set) var count = 0
+  private var capacity = 0
+  private(set) var ticks: UnsafeMutablePointer<Int32>
+  private(set) var days: UnsafeMutablePointer<Int32>
+  private(set) var lines: UnsafeMutablePointer<Int32>
+  private(set) var values: UnsafeMutablePointer<Double>
+
+  /// For each stored value, its slot among the 7 (open … return).
+  let slots: UnsafeMutablePointer<Int>
+
+  init(slots: [Int]) {
+    self.width = max(1, slots.count)
+    self.slots = .allocate(capacity: self.width)
+    for (i, s) in slots.enumerated() { self.slots[i] = s }
+    if slots.isEmpty { self.slots[0] = 3 }
+    capacity = 1024
+    ticks = .allocate(capacity: capacity)
+    days = .allocate(capacity: capacity)
+    lines = .allocate(capacity: capacity)
+    values = .allocate(capacity: capacity * self.width)
+  }
+
+  deinit {
+    slots.deallocate()
+    ticks.deallocate()
+    days.deallocate()
+    lines.deallocate()
+    values.deallocate()
+  }
+
+  private func grow() {
+    let c = capacity * 2
+    func move<T>(_ p: UnsafeMutablePointer<T>, _ n: Int, _ newCount: Int) -> UnsafeMutablePointer<T> {
+      let q = UnsafeMutablePointer<T>.allocate(capacity: newCount)
+      q.moveInitialize(from: p, count: n)
+      p.deallocate()
+      return q
+    }
+    ticks = move(ticks, count, c)
+    days = move(days, count, c)
+    lines = move(lines, count, c)
+    values = move(values, count * width, c * width)
+    capacity = c
+  }
+
+  /// Appends a row; `slots` picks the stored values out of the 7 value slots at `v`.
+  @inline(__always)
+  func append(_ tick: Int, _ day: Int32, _ line: Int, _ v: UnsafePointer<Double>) {
+    if count == capacity { grow() }
+    ticks[count] = Int32(truncatingIfNeeded: tick)
+    days[count] = day
+    lines[count] = Int32(truncatingIfNeeded: line)
+    let row = values + count * width
+    for j in 0..<width { row[j] = v[slots[j]] }
+    count += 1
+  }
+
+  /// Forgets the rows, keeping the memory.
+  func removeAll() { count = 0 }
 }
 
 /// Reads the records of one file into per-security accumulators.
-final class Loader {
+final class Loader: RecordSink {
   let dialect: IngestDialect
   let file: String
   let options: IngestOptions
@@ -95,11 +150,21 @@ final class Loader {
   let width: Int
   let decimalComma: Bool
   let returnScale: Double
+  // Scalars of the dialect read per row (kept apart so rows do not touch its arrays).
+  let layout: IngestLayout
+  let perRow: Int
+  let tableLine: Int
+  let headerLine: Int
+  let dateFormat: DateFormat
+  let isReturns: Bool
+  let valueColumns: [Int]
+  /// Value slots (0 open … 6 return) the file has.
+  let slots: [Int]
 
   var accs: [Accumulator] = []
+  let rows: RowBuffer
   var tickerIndex: [String: Int] = [:]
-  var lastTickerBytes: [UInt8] = []
-  var lastTicker = -1
+  var tickerBytes = ByteTable()
   var rowsRead = 0
   var rejects: [RejectedRow] = []
   var findings: [QualityFinding] = []
@@ -134,6 +199,24 @@ final class Loader {
     volumeCol = r[.volume] ?? -1
     retCol = returns ? (r[.ret] ?? -1) : -1
     width = dialect.fieldCount
+    layout = dialect.layout
+    perRow = dialect.layout == .wide ? dialect.valueColumns.count : 1
+    tableLine = dialect.tableLine
+    headerLine = dialect.headerLine ?? -1
+    dateFormat = dialect.dateFormat
+    isReturns = dialect.returns
+    valueColumns = dialect.valueColumns
+    if dialect.layout == .wide {
+      slots = [dialect.returns ? 6 : 3]
+    } else if dialect.returns {
+      slots = [retCol >= 0 ? 6 : 3, volumeCol >= 0 ? 5 : -1].filter { $0 >= 0 }
+    } else {
+      slots = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
+        $0.element >= 0
+      }
+      .map(\.offset)
+    }
+    rows = RowBuffer(slots: slots)
     decimalComma = dialect.decimalComma
     returnScale = dialect.returnsInPercent ? 0.01 : 1
     if dialect.layout == .wide {
@@ -145,7 +228,7 @@ final class Loader {
       let (t, ex) = resolve(dialect.ticker)
       accs.append(Accumulator(ticker: t, exchange: ex))
     }
-    reader.onRecord = { [unowned self] r in self.record(r) }
+    reader.sink = self
   }
 
   /// Ticker as stored and its exchange.
@@ -187,7 +270,7 @@ final class Loader {
   /// Handles one record; returns `false` to stop (a sink failed).
   func record(_ r: CSVReader) -> Bool {
     let line = r.recordLine
-    if line < dialect.tableLine || line == dialect.headerLine { return true }
+    if line < tableLine || line == headerLine { return true }
     let n = r.fieldCount
     if !r.overflowed {
       var blank = true
@@ -197,7 +280,6 @@ final class Loader {
       }
       if blank { return true }
     }
-    let perRow = dialect.layout == .wide ? dialect.valueColumns.count : 1
     rowsRead += perRow
     if r.overflowed {
       for _ in 0..<perRow {
@@ -220,7 +302,7 @@ final class Loader {
       }
     }
     let df = r.field(dateCol)
-    guard let base = df.baseAddress, let date = FieldParsers.parseDate(base, df.count, dialect.dateFormat)
+    guard let base = df.baseAddress, let date = FieldParsers.parseDate(base, df.count, dateFormat)
     else {
       let v = text(df)
       let why =
@@ -230,13 +312,14 @@ final class Loader {
       for _ in 0..<perRow { reject(line, dateCol + 1, why) }
       return true
     }
-    if dialect.layout == .wide {
-      for (k, c) in dialect.valueColumns.enumerated() {
+    if layout == .wide {
+      for (k, c) in valueColumns.enumerated() {
         let f = r.field(c)
-        let acc = accs[k]
         switch number(f) {
-        case .value(let v): add(acc, date, line, ret: v * returnScale, close: v, r)
-        case .missing: reject(line, c + 1, "no value for \(acc.ticker) (empty or null)")
+        case .value(let v):
+          var vals = (Double.nan, Double.nan, Double.nan, v, Double.nan, Double.nan, v * returnScale)
+          push(k, date, line, &vals)
+        case .missing: reject(line, c + 1, "no value for \(accs[k].ticker) (empty or null)")
         case .invalid:
           reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
         }
@@ -244,11 +327,12 @@ final class Loader {
       return flushIfNeeded()
     }
     // Security.
-    let acc: Accumulator
+    var tick = 0
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
-      if lastTicker >= 0 && tf.elementsEqual(lastTickerBytes) {
-        acc = accs[lastTicker]
+      let h = ByteTable.hash(tf)
+      if let i = tickerBytes.find(tf, hash: h) {
+        tick = i
       } else {
         guard let s = String(validating: tf, as: UTF8.self) else {
           invalidUTF8Line = invalidUTF8Line ?? line
@@ -260,49 +344,28 @@ final class Loader {
           reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
           return true
         }
-        let idx: Int
         if let i = tickerIndex[key] {
-          idx = i
+          tick = i
         } else {
           let (t, ex) = resolve(key)
-          idx = accs.count
+          tick = accs.count
           accs.append(Accumulator(ticker: t, exchange: ex))
-          tickerIndex[key] = idx
+          tickerIndex[key] = tick
         }
-        lastTicker = idx
-        lastTickerBytes = Array(tf)
-        acc = accs[idx]
+        tickerBytes.insert(tf, hash: h, value: tick)
       }
-    } else {
-      acc = accs[0]
     }
-    if nameCol >= 0 && acc.name == nil {
+    if nameCol >= 0 && accs[tick].name == nil {
       let s = text(r.field(nameCol)).trimmingSpaces()
-      if !s.isEmpty { acc.name = s }
+      if !s.isEmpty { accs[tick].name = s }
     }
     // Values.
     var vals = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan)
     var any = false
-    @inline(__always) func read(_ c: Int, _ out: inout Double) -> Bool {
-      if c < 0 { return true }
-      let f = r.field(c)
-      switch number(f) {
-      case .value(let v):
-        out = v
-        any = true
-        return true
-      case .missing: return true
-      case .invalid:
-        if c == retCol, f.count == 1, let ch = f.first, ch >= 65 && ch <= 90 {
-          reject(line, c + 1, "CRSP return code \(text(f)): \(crspMeaning(ch)) (expected a number)")
-        } else {
-          reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
-        }
-        return false
-      }
-    }
-    guard read(openCol, &vals.0), read(highCol, &vals.1), read(lowCol, &vals.2), read(closeCol, &vals.3),
-      read(adjCol, &vals.4), read(volumeCol, &vals.5), read(retCol, &vals.6)
+    guard readValue(r, openCol, line, &vals.0, &any), readValue(r, highCol, line, &vals.1, &any),
+      readValue(r, lowCol, line, &vals.2, &any), readValue(r, closeCol, line, &vals.3, &any),
+      readValue(r, adjCol, line, &vals.4, &any), readValue(r, volumeCol, line, &vals.5, &any),
+      readValue(r, retCol, line, &vals.6, &any)
     else { return true }
     if retCol >= 0 {
       if vals.6 <= -66 && vals.6 >= -99 && vals.6 == vals.6.rounded() {
@@ -314,33 +377,47 @@ final class Loader {
     let priceKnown =
       !(vals.0.isNaN && vals.1.isNaN && vals.2.isNaN && vals.3.isNaN && vals.4.isNaN && vals.6.isNaN)
     if !any || !priceKnown {
+      let acc = accs[tick]
       acc.nullRows += 1
       if acc.firstNull == nil { acc.firstNull = date }
       reject(
         line, nil, "null row: no price\(retCol >= 0 ? " or return" : "") for \(acc.ticker) on \(date.iso)")
       return true
     }
-    // Duplicates: keep the first row of a date.
-    if !acc.seen.insert(date.dayNumber) {
-      duplicate(acc, date, line, vals, r)
-      return true
-    }
-    if let last = acc.last {
-      if date < last { acc.ascending = false } else { acc.descending = false }
-    }
-    acc.last = date
-    acc.dates.append(date)
-    acc.lines.append(Int32(truncatingIfNeeded: line))
-    if openCol >= 0 { acc.open.append(vals.0) }
-    if highCol >= 0 { acc.high.append(vals.1) }
-    if lowCol >= 0 { acc.low.append(vals.2) }
-    if closeCol >= 0 { acc.close.append(vals.3) }
-    if adjCol >= 0 { acc.adj.append(vals.4) }
-    if volumeCol >= 0 { acc.volume.append(vals.5) }
-    if retCol >= 0 { acc.ret.append(vals.6) }
-    acc.stored += 1
-    held += 1
+    push(tick, date, line, &vals)
     return flushIfNeeded()
+  }
+
+  @inline(__always)
+  func push(
+    _ tick: Int, _ date: CivilDate, _ line: Int,
+    _ vals: inout (Double, Double, Double, Double, Double, Double, Double)
+  ) {
+    withUnsafePointer(to: &vals) { p in
+      p.withMemoryRebound(to: Double.self, capacity: 7) { v in rows.append(tick, date.dayNumber, line, v) }
+    }
+  }
+
+  /// Reads column `c` (if any) into `out`; rejects the row and returns `false` when the field
+  /// is not a number.
+  @inline(__always)
+  func readValue(_ r: CSVReader, _ c: Int, _ line: Int, _ out: inout Double, _ any: inout Bool) -> Bool {
+    if c < 0 { return true }
+    let f = r.field(c)
+    switch number(f) {
+    case .value(let v):
+      out = v
+      any = true
+      return true
+    case .missing: return true
+    case .invalid:
+      if c == retCol, f.count == 1, let ch = f.first, ch >= 65 && ch <= 90 {
+        reject(line, c + 1, "CRSP return code \(text(f)): \(crspMeaning(ch)) (expected a number)")
+      } else {
+        reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
+      }
+      return false
+    }
   }
 
   func crspMeaning(_ c: UInt8) -> String {
@@ -356,121 +433,155 @@ final class Loader {
     return FieldParsers.parseNumber(b, f.count, decimalComma: decimalComma)
   }
 
-  func add(_ acc: Accumulator, _ date: CivilDate, _ line: Int, ret: Double, close: Double, _ r: CSVReader) {
-    if !acc.seen.insert(date.dayNumber) {
-      var vals = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan)
-      if dialect.returns { vals.6 = ret } else { vals.3 = close }
-      duplicate(acc, date, line, vals, r)
-      return
-    }
-    if let last = acc.last {
-      if date < last { acc.ascending = false } else { acc.descending = false }
-    }
-    acc.last = date
-    acc.dates.append(date)
-    acc.lines.append(Int32(truncatingIfNeeded: line))
-    if dialect.returns { acc.ret.append(ret) } else { acc.close.append(close) }
-    acc.stored += 1
-    held += 1
+  func flushIfNeeded() -> Bool {
+    guard let limit = flushRows, rows.count >= limit else { return true }
+    return flush()
   }
 
-  func duplicate(
-    _ acc: Accumulator, _ date: CivilDate, _ line: Int,
-    _ v: (Double, Double, Double, Double, Double, Double, Double),
-    _ r: CSVReader
-  ) {
-    // Find the kept row (usually the previous one).
-    var k = acc.dates.count - 1
-    while k >= 0 && acc.dates[k] != date { k -= 1 }
-    guard k >= 0 else {
-      reject(line, dateCol + 1, "duplicate date \(date.iso) for \(acc.ticker) (an earlier row was kept)")
+  /// Hands the held rows to the sink as sorted fragments, one per security.
+  func flush() -> Bool {
+    guard let sink else { return true }
+    for s in settle(streaming: true) {
+      do { try sink(s) } catch {
+        sinkError = error
+        return false
+      }
+    }
+    return true
+  }
+
+  /// Groups the held rows by security (file order kept within each), sorts each by date, drops
+  /// duplicate dates (the first row in file order is kept; later ones are rejected as identical
+  /// or conflicting duplicates), runs the quality checks and returns the series. The rows are
+  /// then forgotten.
+  func settle(streaming: Bool) -> [PriceSeries] {
+    let n = rows.count
+    let w = rows.width
+    let nt = accs.count
+    guard n > 0 else { return [] }
+    // Counting sort by security.
+    var start = [Int](repeating: 0, count: nt + 1)
+    for i in 0..<n { start[Int(rows.ticks[i]) + 1] += 1 }
+    for t in 0..<nt { start[t + 1] += start[t] }
+    var next = start
+    var grouped = [Int32](repeating: 0, count: n)
+    for i in 0..<n {
+      let t = Int(rows.ticks[i])
+      grouped[next[t]] = Int32(i)
+      next[t] += 1
+    }
+    var out: [PriceSeries] = []
+    let slotPos: [Int?] = (0..<7).map { slot in slots.firstIndex(of: slot) }
+    let days = rows.days
+    for t in 0..<nt where start[t + 1] > start[t] {
+      let acc = accs[t]
+      var idx = Array(grouped[start[t]..<start[t + 1]])
+      // Order: ascending, newest first, or neither.
+      var asc = true
+      var desc = true
+      for k in 1..<max(1, idx.count) {
+        let a = days[Int(idx[k - 1])]
+        let b = days[Int(idx[k])]
+        if b < a { asc = false } else if b > a { desc = false }
+      }
+      if let l = acc.last, let f = idx.first, CivilDate(dayNumber: days[Int(f)]) < l { acc.ascending = false }
+      if !asc { acc.ascending = false }
+      if !desc || idx.count < 2 { acc.descending = false }
+      if !asc {
+        // Stable: rows of one date keep their file order, so the first one is kept.
+        idx.sort { a, b in
+          let da = days[Int(a)]
+          let db = days[Int(b)]
+          return da < db || (da == db && a < b)
+        }
+      }
+      // Duplicates and columns.
+      var dates: [CivilDate] = []
+      dates.reserveCapacity(idx.count)
+      var cols = [[Double]](repeating: [], count: w)
+      for j in 0..<w { cols[j].reserveCapacity(idx.count) }
+      var keptRow = -1
+      for i32 in idx {
+        let i = Int(i32)
+        let day = days[i]
+        if keptRow >= 0 && days[keptRow] == day {
+          duplicate(acc, keptRow, i, slotPos)
+          continue
+        }
+        if streaming && !acc.seen.insert(day) {
+          rejectDuplicate(acc, i, nil)
+          continue
+        }
+        keptRow = i
+        dates.append(CivilDate(dayNumber: day))
+        let row = rows.values + i * w
+        for j in 0..<w { cols[j].append(row[j]) }
+      }
+      if let d = dates.last { acc.last = max(acc.last ?? d, d) }
+      acc.stored += dates.count
+      func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
+      let s = PriceSeries(
+        ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
+        close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
+      qualityPass(acc, s)
+      out.append(s)
+    }
+    flushedRows += n
+    rows.removeAll()
+    return out
+  }
+
+  /// Text standing in for a row that was parsed but not kept (duplicates).
+  func rowText(_ acc: Accumulator, _ i: Int) -> String {
+    var parts = [CivilDate(dayNumber: rows.days[i]).iso]
+    if layout == .long { parts.append(acc.ticker) }
+    let row = rows.values + i * rows.width
+    for j in 0..<rows.width { parts.append(row[j].isNaN ? "" : "\(row[j])") }
+    return parts.joined(separator: String(decoding: [dialect.delimiter], as: UTF8.self))
+  }
+
+  func rejectDuplicate(_ acc: Accumulator, _ i: Int, _ reason: String?) {
+    let date = CivilDate(dayNumber: rows.days[i])
+    let line = Int(rows.lines[i])
+    rejects.append(
+      RejectedRow(
+        file: file, line: line, column: dateCol + 1, raw: rowText(acc, i),
+        reason: reason ?? "duplicate date \(date.iso) for \(acc.ticker) (an earlier row was kept)"))
+    if reason == nil {
       findings.append(
         QualityFinding(
           kind: "duplicate_date", ticker: acc.ticker, date: date, line: line,
           detail: "duplicate of an earlier row"))
-      return
     }
-    func same(_ col: [Double], _ x: Double) -> Bool {
-      col.isEmpty || col[k] == x || (col[k].isNaN && x.isNaN)
-    }
-    let identical =
-      same(acc.open, v.0) && same(acc.high, v.1) && same(acc.low, v.2) && same(acc.close, v.3)
-      && same(acc.adj, v.4) && same(acc.volume, v.5) && same(acc.ret, v.6)
-    let keptLine = Int(acc.lines[k])
+  }
+
+  func duplicate(_ acc: Accumulator, _ kept: Int, _ i: Int, _ slotPos: [Int?]) {
+    let w = rows.width
+    let a = rows.values + kept * w
+    let b = rows.values + i * w
+    var identical = true
+    for j in 0..<w where !(a[j] == b[j] || (a[j].isNaN && b[j].isNaN)) { identical = false }
+    let date = CivilDate(dayNumber: rows.days[i])
+    let line = Int(rows.lines[i])
+    let keptLine = Int(rows.lines[kept])
     if identical {
-      reject(line, dateCol + 1, "identical duplicate of line \(keptLine) (\(acc.ticker) \(date.iso))")
+      rejectDuplicate(acc, i, "identical duplicate of line \(keptLine) (\(acc.ticker) \(date.iso))")
       findings.append(
         QualityFinding(
           kind: "duplicate_date", ticker: acc.ticker, date: date, line: line,
           detail: "line \(line) repeats line \(keptLine)"))
     } else {
       var detail = ""
-      if !acc.close.isEmpty { detail = ": close \(acc.close[k]) kept, \(v.3) refused" }
-      if !acc.ret.isEmpty { detail = ": return \(acc.ret[k]) kept, \(v.6) refused" }
-      reject(
-        line, dateCol + 1,
-        "conflicting duplicate of line \(keptLine) for \(acc.ticker) \(date.iso) (first kept\(detail))"
-      )
+      if let j = slotPos[3] { detail = ": close \(a[j]) kept, \(b[j]) refused" }
+      if let j = slotPos[6] { detail = ": return \(a[j]) kept, \(b[j]) refused" }
+      rejectDuplicate(
+        acc, i,
+        "conflicting duplicate of line \(keptLine) for \(acc.ticker) \(date.iso) (first kept\(detail))")
       findings.append(
         QualityFinding(
           kind: "conflicting_duplicate", ticker: acc.ticker, date: date, line: line,
           detail: "line \(line) disagrees with line \(keptLine)\(detail)"))
     }
-  }
-
-  func flushIfNeeded() -> Bool {
-    guard let limit = flushRows, held >= limit else { return true }
-    return flush()
-  }
-
-  /// Hands the held rows to the sink as sorted fragments.
-  func flush() -> Bool {
-    guard let sink else { return true }
-    for acc in accs where acc.count > 0 {
-      let s = series(acc)
-      qualityPass(acc, s)
-      flushedRows += s.count
-      clear(acc)
-      do { try sink(s) } catch {
-        sinkError = error
-        return false
-      }
-    }
-    held = 0
-    return true
-  }
-
-  func clear(_ acc: Accumulator) {
-    acc.dates.removeAll(keepingCapacity: true)
-    acc.lines.removeAll(keepingCapacity: true)
-    acc.open.removeAll(keepingCapacity: true)
-    acc.high.removeAll(keepingCapacity: true)
-    acc.low.removeAll(keepingCapacity: true)
-    acc.close.removeAll(keepingCapacity: true)
-    acc.adj.removeAll(keepingCapacity: true)
-    acc.volume.removeAll(keepingCapacity: true)
-    acc.ret.removeAll(keepingCapacity: true)
-  }
-
-  /// The accumulated rows as a series, oldest first.
-  func series(_ acc: Accumulator) -> PriceSeries {
-    var order: [Int]? = nil
-    if !acc.ascending {
-      if acc.descending {
-        order = Array((0..<acc.count).reversed())
-      } else {
-        order = (0..<acc.count).sorted { acc.dates[$0] < acc.dates[$1] }
-      }
-    }
-    func pick<T>(_ a: [T]) -> [T] {
-      guard let order, !a.isEmpty else { return a }
-      return order.map { a[$0] }
-    }
-    return PriceSeries(
-      ticker: acc.ticker, exchange: acc.exchange, dates: pick(acc.dates), open: pick(acc.open),
-      high: pick(acc.high),
-      low: pick(acc.low), close: pick(acc.close), adjustedClose: pick(acc.adj), volume: pick(acc.volume),
-      returns: pick(acc.ret))
   }
 
   /// Feeds a chunk; a fatal problem is kept in `failure` (checked by the caller).
@@ -484,7 +595,7 @@ final class Loader {
       try reader.finish()
     } catch {
       if case .unterminatedQuote(let l, let c) = error {
-        if accs.allSatisfy({ $0.stored == 0 }) { throw .unterminatedQuote(file: file, line: l, column: c) }
+        if rows.count == 0 && flushedRows == 0 { throw .unterminatedQuote(file: file, line: l, column: c) }
         rowsRead += 1
         rejects.append(
           RejectedRow(
@@ -498,15 +609,15 @@ final class Loader {
     if flushRows != nil {
       _ = flush()
       if let e = sinkError { throw .cannotRead(file: file, reason: "storing failed: \(e)") }
+      // The rows went to the sink; the file still names its securities (with no rows).
+      out = accs.filter { $0.stored > 0 }.map { PriceSeries(ticker: $0.ticker, exchange: $0.exchange) }
     } else {
-      for acc in accs where acc.count > 0 {
-        let s = series(acc)
-        qualityPass(acc, s)
-        out.append(s)
-      }
+      out = settle(streaming: false)
     }
     for acc in accs { finalFindings(acc) }
     let stored = accs.reduce(0) { $0 + $1.stored }
+    // Rejects in line order (duplicates are found after the rows they repeat).
+    rejects.sort { $0.line < $1.line }
     if stored == 0 {
       let first = rejects.first?.message ?? "\(file): no data rows after the header"
       throw .noUsableRows(file: file, rowsRead: rowsRead, firstReject: first)
@@ -518,7 +629,6 @@ final class Loader {
     }
     return IngestedFile(
       path: file, sha256: sha256, byteCount: byteCount, dialect: dialect.description, rowsRead: rowsRead,
-      series: out,
-      rejects: rejects, findings: findings)
+      series: out, rejects: rejects, findings: findings)
   }
 }

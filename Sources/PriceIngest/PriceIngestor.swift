@@ -1,3 +1,4 @@
+import Dispatch
 import MarketData
 
 #if canImport(Glibc)
@@ -15,6 +16,9 @@ public struct PriceIngestor: Sendable {
   public var options: IngestOptions
   /// Bytes read per chunk.
   static let chunkSize = 1 << 20
+  /// Rows held before a streaming ingest hands them over (about 30 MB of rows); keeps a 1 GB
+  /// file under 300 MB peak memory.
+  public static let streamingFlushRows = 1 << 19
 
   /// Creates a loader with the given overrides.
   public init(options: IngestOptions = IngestOptions()) { self.options = options }
@@ -31,7 +35,7 @@ public struct PriceIngestor: Sendable {
     let dialect = try Sniffer.sniff(
       sample: sample, complete: sampleCount == bytes.count, file: name, options: options)
     let loader = Loader(dialect: dialect, file: name, options: options, flushRows: nil, sink: nil)
-    var sha = SHA256Digest()
+    var sha = StreamingSHA256()
     sha.update(bytes)
     bytes.withUnsafeBytes { b in
       loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
@@ -49,9 +53,9 @@ public struct PriceIngestor: Sendable {
 
   /// Streams a file from disk. With `flushRows`, accumulated rows are handed to `sink` as
   /// series fragments whenever that many rows are held (memory stays bounded whatever the file
-  /// size); the returned file then carries no series, only counts, rejects and findings, and
-  /// its `rowsRead == stored + rejects` invariant holds over the fragments. Without it, all
-  /// series are returned.
+  /// size); the returned file then holds one empty series per security (ticker and exchange
+  /// only) besides counts, rejects and findings, and `rowsRead` equals the rows handed to the
+  /// sink plus `rejects.count`. Without it, all series are returned.
   public func ingest(path: String, flushRows: Int? = nil, sink: @escaping (PriceSeries) throws -> Void)
     throws(PriceIngestError) -> IngestedFile
   {
@@ -59,7 +63,7 @@ public struct PriceIngestor: Sendable {
     if fd < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
     var chunk = [UInt8](repeating: 0, count: PriceIngestor.chunkSize)
-    var sha = SHA256Digest()
+    let sha = BackgroundDigest()
     var total = 0
     // Sample: read until 256 KiB or end of file.
     var sample: [UInt8] = []
@@ -86,11 +90,11 @@ public struct PriceIngestor: Sendable {
       if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
       if n == 0 { break }
       total += n
-      if n == chunk.count { sha.update(chunk) } else { sha.update(Array(chunk[0..<n])) }
+      sha.update(n == chunk.count ? chunk : Array(chunk[0..<n]))
       chunk.withUnsafeBytes { b in loader.feed(UnsafeRawBufferPointer(rebasing: b[0..<n])) }
       if let e = loader.failure { throw e }
     }
-    return try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
+    return try loader.finish(sha256: sha.finish(), byteCount: total)
   }
 
   /// A readable account of an ingested file for `ingest --dry-run`: dialect, counts, date
@@ -130,4 +134,21 @@ public struct PriceIngestor: Sendable {
     }
     return out.joined(separator: "\n")
   }
+}
+
+/// SHA-256 computed on a second thread while the file is parsed; at most 8 chunks wait.
+final class BackgroundDigest: @unchecked Sendable {
+  private var digest = StreamingSHA256()
+  private let queue = DispatchQueue(label: "PriceIngest.sha256")
+  private let slots = DispatchSemaphore(value: 8)
+
+  func update(_ bytes: [UInt8]) {
+    slots.wait()
+    queue.async {
+      self.digest.update(bytes)
+      self.slots.signal()
+    }
+  }
+
+  func finish() -> String { queue.sync { digest.finalizeHex() } }
 }

@@ -17,17 +17,12 @@ extension Loader {
     let t = acc.ticker
     let n = s.count
     guard n > 0 else { return }
-    if acc.first == nil || s.dates[0] < (acc.first ?? s.dates[0]) { acc.first = s.dates[0] }
-    if acc.lastSeen == nil || s.dates[n - 1] > (acc.lastSeen ?? s.dates[n - 1]) {
-      acc.lastSeen = s.dates[n - 1]
-    }
     let isReturns = s.isReturnSeries
     for i in 0..<n {
       let d = s.dates[i]
       // Prices.
       if !isReturns {
-        let vals = [s.open[i], s.high[i], s.low[i], s.close[i], s.adjustedClose[i]]
-        if vals.contains(where: { $0 <= 0 }) {
+        if s.open[i] <= 0 || s.high[i] <= 0 || s.low[i] <= 0 || s.close[i] <= 0 || s.adjustedClose[i] <= 0 {
           acc.nonPositive += 1
           if acc.nonPositive <= Loader.examplesPerKind {
             findings.append(

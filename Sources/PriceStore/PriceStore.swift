@@ -31,7 +31,7 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
     CREATE TABLE IF NOT EXISTS bars(
       security_id INTEGER NOT NULL REFERENCES securities(id),
       date TEXT NOT NULL,
-      open REAL, high REAL, low REAL, close REAL, adj_close REAL, volume REAL, ret REAL,
+      open REAL, high REAL, low REAL, close REAL, adj_close REAL, volume NUMERIC, ret REAL,
       PRIMARY KEY(security_id, date)
     ) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS ingest_log(
@@ -86,7 +86,7 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
     db = handle
     sqlite3_busy_timeout(db, 10_000)
     if !readOnly {
-      try exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+      try exec("PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
       try exec(PriceStore.schema)
     }
     try exec("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")

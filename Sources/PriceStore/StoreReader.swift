@@ -7,8 +7,8 @@ public struct SecuritySummary: Sendable, Equatable {
   public var ticker: String
   /// The exchange (from its MIC).
   public var exchange: Exchange
-  /// ISO 4217 currency, when known.
-  public var currency: String?
+  /// ISO 4217 currency (empty when unknown).
+  public var currency: String
   /// Security name, when known.
   public var name: String?
   /// First stored date.
@@ -81,7 +81,8 @@ extension PriceStore {
         (
           sqlite3_column_int64(s, 0),
           SecuritySummary(
-            ticker: columnText(s, 1) ?? "", exchange: ex, currency: columnText(s, 3), name: columnText(s, 4),
+            ticker: columnText(s, 1) ?? "", exchange: ex, currency: columnText(s, 3) ?? "",
+            name: columnText(s, 4),
             first: readISO(s, 5), last: readISO(s, 6), rows: Int(sqlite3_column_int64(s, 7)), gaps: 0)
         ))
     }

@@ -1,10 +1,14 @@
 import CSQLite
+import Dispatch
 import MarketData
 
 /// What storing one file did.
 public struct StoreOutcome: Sendable, Equatable {
   /// `true` when a file with the same SHA-256 was already ingested: nothing was written.
   public var unchanged: Bool
+  /// Bars written (inserted or replacing stored ones); with streaming ingest this is the count
+  /// to pair with `IngestedFile.rowsRead` and `rejects`.
+  public var rowsStored: Int
   /// Bars for dates the store did not hold.
   public var rowsInserted: Int
   /// Bars for dates the store already held (overlap), now replaced by the file's values.
@@ -22,10 +26,12 @@ public struct StoreOutcome: Sendable, Equatable {
 
   /// Creates an outcome.
   public init(
-    unchanged: Bool = false, rowsInserted: Int = 0, rowsReplaced: Int = 0, rowsChanged: Int = 0,
+    unchanged: Bool = false, rowsStored: Int = 0, rowsInserted: Int = 0, rowsReplaced: Int = 0,
+    rowsChanged: Int = 0,
     rejectsStored: Int = 0, findingsStored: Int = 0, securities: Int = 0, ingestID: Int = 0
   ) {
     self.unchanged = unchanged
+    self.rowsStored = rowsStored
     self.rowsInserted = rowsInserted
     self.rowsReplaced = rowsReplaced
     self.rowsChanged = rowsChanged
@@ -44,7 +50,8 @@ public enum PriceStoreError: Error, Equatable, CustomStringConvertible {
   case sqlite(path: String, operation: String, message: String)
   /// A write was attempted on a store opened read-only.
   case readOnly(path: String)
-  /// The file to store failed while it was being read (streaming ingest).
+  /// The file to store failed while it was being read (streaming ingest); `path` is empty when
+  /// the message names the file itself.
   case source(path: String, message: String)
 
   /// A one-line message.
@@ -53,7 +60,7 @@ public enum PriceStoreError: Error, Equatable, CustomStringConvertible {
     case .cannotOpen(let p, let r): return "\(p): cannot open the price store: \(r)"
     case .sqlite(let p, let o, let m): return "\(p): SQLite error during \(o): \(m)"
     case .readOnly(let p): return "\(p): the price store is open read-only"
-    case .source(let p, let m): return "\(p): \(m)"
+    case .source(let p, let m): return p.isEmpty ? m : "\(p): \(m)"
     }
   }
 }
@@ -74,21 +81,29 @@ extension PriceStore {
 
   /// Streams a file into the store in one transaction: `produce` is handed an `append` function
   /// for series fragments (as `PriceIngestor.ingest(path:flushRows:sink:)` emits them) and
-  /// returns the ingested file (counts, rejects, findings). When the file's SHA-256 turns out to
-  /// be known already, everything is rolled back and the outcome is `unchanged`.
+  /// returns the ingested file (counts, rejects, findings). Fragments are written on a second
+  /// thread while the producer goes on reading (at most two wait, so memory stays bounded).
+  /// When the file's SHA-256 turns out to be known already, everything is rolled back and the
+  /// outcome is `unchanged`; when `produce` throws, nothing is stored.
   public func storeStreaming(
     _ produce: (_ append: @escaping (PriceSeries) throws -> Void) throws -> IngestedFile
   ) throws(PriceStoreError) -> StoreOutcome {
     lock.lock()
     defer { lock.unlock() }
     return try transaction { w throws(PriceStoreError) in
+      let pipe = WriterThread(writer: w)
+      let file: IngestedFile
       do {
-        return try produce { s in try w.append(s) }
+        file = try produce { s in try pipe.submit(s) }
       } catch let e as PriceStoreError {
+        _ = pipe.drain()
         throw e
       } catch {
-        throw .source(path: path, message: "\(error)")
+        _ = pipe.drain()
+        throw .source(path: "", message: "\(error)")
       }
+      if let e = pipe.drain() { throw e }
+      return file
     }
   }
 
@@ -113,6 +128,7 @@ extension PriceStore {
         return StoreOutcome(unchanged: true, ingestID: id)
       }
       var outcome = w.outcome
+      outcome.rowsStored = w.rows
       let log = try statement(
         """
         INSERT INTO ingest_log(path, sha256, bytes, ingested_at, dialect, rows_read, rows_stored, rows_rejected,
@@ -177,10 +193,18 @@ final class BarWriter {
   var ids: [String: Int64] = [:]
   var outcome = StoreOutcome()
   var rows = 0
-  let dateBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+  let bulk: OpaquePointer
+  /// Room for the ISO dates of one batch plus one for updates.
+  let dateBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 10 * (BarWriter.batch + 1))
 
   init(store: PriceStore) throws(PriceStoreError) {
     self.store = store
+    let tuples = (0..<BarWriter.batch).map { k in
+      "(" + (1...9).map { "?\(k * 9 + $0)" }.joined(separator: ",") + ")"
+    }
+    bulk = try store.statement(
+      "INSERT OR IGNORE INTO bars(security_id, date, open, high, low, close, adj_close, volume, ret) VALUES "
+        + tuples.joined(separator: ","))
     insert = try store.statement(
       "INSERT OR IGNORE INTO bars(security_id, date, open, high, low, close, adj_close, volume, ret) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
     )
@@ -215,10 +239,45 @@ final class BarWriter {
     return id
   }
 
+  /// Rows per multi-row insert.
+  static let batch = 32
+
   func append(_ s: PriceSeries) throws(PriceStoreError) {
     let id = try securityID(s)
     let hasReturns = s.isReturnSeries
-    for i in 0..<s.count {
+    let n = s.count
+    var i = 0
+    // Whole batches: one statement inserts 32 rows; only when some existed already are the
+    // rows of that batch compared one by one.
+    while n - i >= BarWriter.batch {
+      let st = bulk
+      sqlite3_reset(st)
+      for k in 0..<BarWriter.batch {
+        let r = i + k
+        let p = Int32(k * 9)
+        let date = dateBuffer + k * 10
+        writeISO(s.dates[r], date)
+        sqlite3_bind_int64(st, p + 1, id)
+        sqlite3_bind_text(st, p + 2, UnsafeRawPointer(date).assumingMemoryBound(to: CChar.self), 10, nil)
+        bind(st, p + 3, s.open[r])
+        bind(st, p + 4, s.high[r])
+        bind(st, p + 5, s.low[r])
+        bind(st, p + 6, s.close[r])
+        bind(st, p + 7, s.adjustedClose[r])
+        bind(st, p + 8, s.volume[r])
+        bind(st, p + 9, hasReturns ? s.returns[r] : .nan)
+      }
+      _ = try store.step(st, "insert bars")
+      let inserted = Int(sqlite3_changes(store.db))
+      outcome.rowsInserted += inserted
+      if inserted < BarWriter.batch {
+        outcome.rowsReplaced += BarWriter.batch - inserted
+        for k in 0..<BarWriter.batch { try replace(id, s, i + k, hasReturns) }
+      }
+      rows += BarWriter.batch
+      i += BarWriter.batch
+    }
+    while i < n {
       writeISO(s.dates[i], dateBuffer)
       let st = insert
       sqlite3_reset(st)
@@ -236,29 +295,63 @@ final class BarWriter {
         outcome.rowsInserted += 1
       } else {
         outcome.rowsReplaced += 1
-        sqlite3_reset(update)
-        sqlite3_bind_int64(update, 1, id)
-        sqlite3_bind_text(
-          update, 2, UnsafeRawPointer(dateBuffer).assumingMemoryBound(to: CChar.self), 10, nil)
-        bind(update, 3, s.open[i])
-        bind(update, 4, s.high[i])
-        bind(update, 5, s.low[i])
-        bind(update, 6, s.close[i])
-        bind(update, 7, s.adjustedClose[i])
-        bind(update, 8, s.volume[i])
-        bind(update, 9, hasReturns ? s.returns[i] : .nan)
-        _ = try store.step(update, "update bars")
-        if sqlite3_changes(store.db) == 1 { outcome.rowsChanged += 1 }
+        try replace(id, s, i, hasReturns)
       }
       rows += 1
+      i += 1
     }
+  }
+
+  /// Overwrites a stored bar with row `i` of `s`; counts it as changed when a value differed.
+  func replace(_ id: Int64, _ s: PriceSeries, _ i: Int, _ hasReturns: Bool) throws(PriceStoreError) {
+    let date = dateBuffer + 10 * BarWriter.batch
+    writeISO(s.dates[i], date)
+    sqlite3_reset(update)
+    sqlite3_bind_int64(update, 1, id)
+    sqlite3_bind_text(update, 2, UnsafeRawPointer(date).assumingMemoryBound(to: CChar.self), 10, nil)
+    bind(update, 3, s.open[i])
+    bind(update, 4, s.high[i])
+    bind(update, 5, s.low[i])
+    bind(update, 6, s.close[i])
+    bind(update, 7, s.adjustedClose[i])
+    bind(update, 8, s.volume[i])
+    bind(update, 9, hasReturns ? s.returns[i] : .nan)
+    _ = try store.step(update, "update bars")
+    if sqlite3_changes(store.db) == 1 { outcome.rowsChanged += 1 }
   }
 
   /// Releases the bindings that point at the date buffer.
   func finish() {
-    for st in [insert, update, security] {
+    for st in [insert, update, security, bulk] {
       sqlite3_reset(st)
       sqlite3_clear_bindings(st)
     }
   }
+}
+
+/// Runs a `BarWriter` on its own thread. Only that thread touches the connection until
+/// `drain()` returns, so the connection is never used by two threads at once.
+final class WriterThread: @unchecked Sendable {
+  let writer: BarWriter
+  let queue = DispatchQueue(label: "PriceStore.writer")
+  let slots = DispatchSemaphore(value: 2)
+  var failure: PriceStoreError? = nil
+
+  init(writer: BarWriter) { self.writer = writer }
+
+  /// Queues a fragment; throws the first write failure seen so far.
+  func submit(_ s: PriceSeries) throws {
+    if let f = queue.sync(execute: { failure }) { throw f }
+    slots.wait()
+    queue.async {
+      defer { self.slots.signal() }
+      guard self.failure == nil else { return }
+      do { try self.writer.append(s) } catch {
+        self.failure = (error as? PriceStoreError) ?? .source(path: "", message: "\(error)")
+      }
+    }
+  }
+
+  /// Waits for queued fragments; returns the first failure.
+  func drain() -> PriceStoreError? { queue.sync { failure } }
 }

@@ -60,7 +60,8 @@ func loadBytes(_ bytes: [UInt8], name: String = "bad.csv") throws(PriceIngestErr
 
   @Test func hugeLineInTheMiddleIsOneRejectedRow() throws {
     var bytes = Array("Date,Close\n2024-01-02,1\n".utf8)
-    bytes += [UInt8](repeating: 0x41, count: 6 << 20)  // over the 1 MiB line limit; SHA-256 in debug builds is slow
+    // Over the 1 MiB line limit (6 MB: SHA-256 in debug builds is slow).
+    bytes += [UInt8](repeating: 0x41, count: 6 << 20)
     bytes += Array("\n2024-01-03,2\n".utf8)
     let f = try PriceIngestor().load(path: tempFile(bytes))
     #expect(f.series[0].close == [1, 2])
@@ -159,11 +160,39 @@ func loadBytes(_ bytes: [UInt8], name: String = "bad.csv") throws(PriceIngestErr
     let f = try PriceIngestor().ingest(path: tempFile(Array(text.utf8)), flushRows: 1000) {
       fragments.append($0)
     }
-    #expect(f.series.isEmpty)
+    #expect(f.series.map(\.ticker) == ["T0", "T1", "T2"])
+    #expect(f.series.allSatisfy { $0.count == 0 })
     #expect(f.rowsRead == 5000)
     #expect(fragments.allSatisfy { $0.count <= 1000 })
     #expect(fragments.reduce(0) { $0 + $1.count } == 5000)
     let t1 = fragments.filter { $0.ticker == "T1" }.flatMap(\.close)
     #expect(t1 == (0..<5000).filter { $0 % 3 == 1 }.map(Double.init))
+  }
+}
+
+@Suite struct DigestTests {
+  @Test func streamingSHA256MatchesTheReference() {
+    var abc = StreamingSHA256()
+    abc.update(Array("abc".utf8))
+    #expect(abc.finalizeHex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    var empty = StreamingSHA256()
+    #expect(empty.finalizeHex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    var rng = SystemRandomNumberGenerator()
+    for size in [55, 56, 63, 64, 65, 119, 128, 1000, 70_000] {
+      let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &rng) }
+      var reference = SHA256Digest()
+      reference.update(bytes)
+      var ours = StreamingSHA256()
+      // Uneven pieces exercise the carry-over between updates.
+      var i = 0
+      var piece = 1
+      while i < bytes.count {
+        let j = min(bytes.count, i + piece)
+        ours.update(Array(bytes[i..<j]))
+        i = j
+        piece = piece * 3 + 1
+      }
+      #expect(ours.finalizeHex() == reference.finalizeHex(), "size \(size)")
+    }
   }
 }

@@ -139,3 +139,71 @@ let mp = PriceSeries(
     #expect(throws: PriceStoreError.self) { try PriceStore(path: "/nonexistent-dir/x/prices.sqlite") }
   }
 }
+
+@Suite struct StreamingStoreTests {
+  @Test func fragmentsOfOneFileGoInOneTransaction() throws {
+    let store = try PriceStore(path: tempDB())
+    let a = PriceSeries(
+      ticker: "A", exchange: .xnys, dates: [day("2024-01-02"), day("2024-01-03")], close: [1, 2])
+    let b = PriceSeries(ticker: "A", exchange: .xnys, dates: [day("2024-01-04")], close: [3])
+    let out = try store.storeStreaming { append in
+      try append(a)
+      try append(b)
+      return file([], sha: "stream", rowsRead: 3)
+    }
+    #expect(out.rowsStored == 3)
+    #expect(out.rowsInserted == 3)
+    #expect(try store.series(for: "A")?.close == [1, 2, 3])
+    #expect(try store.query("SELECT rows_read, rows_stored FROM ingest_log") == [["3", "3"]])
+    // The same bytes again: everything is rolled back.
+    let again = try store.storeStreaming { append in
+      try append(a)
+      return file([], sha: "stream")
+    }
+    #expect(again.unchanged)
+    #expect(try store.query("SELECT count(*) FROM ingest_log") == [["1"]])
+  }
+
+  struct Boom: Error {}
+
+  @Test func aFailingSourceLeavesNothingBehind() throws {
+    let store = try PriceStore(path: tempDB())
+    let a = PriceSeries(ticker: "A", exchange: .xnys, dates: [day("2024-01-02")], close: [1])
+    #expect(throws: PriceStoreError.self) {
+      try store.storeStreaming { append in
+        try append(a)
+        throw Boom()
+      }
+    }
+    #expect(try store.series(for: "A") == nil)
+    #expect(try store.query("SELECT count(*) FROM bars") == [["0"]])
+  }
+}
+
+@Suite struct BatchTests {
+  /// 100 days: three full batches of 32 and a remainder of 4.
+  func series(_ closes: [Double]) -> PriceSeries {
+    let dates = (0..<closes.count).map { CivilDate(dayNumber: 19000 + Int32($0)) }
+    return PriceSeries(
+      ticker: "B", exchange: .xnys, dates: dates, close: closes, volume: closes.map { $0 * 10 })
+  }
+
+  @Test func batchesAndRemainderCountInsertsReplacesAndChanges() throws {
+    let store = try PriceStore(path: tempDB())
+    let v1 = (0..<100).map { Double($0) + 0.5 }
+    let first = try store.store(file([series(v1)], sha: "b1"))
+    #expect(first.rowsInserted == 100)
+    #expect(first.rowsStored == 100)
+    // Same dates; rows 10 and 99 change.
+    var v2 = v1
+    v2[10] = 999
+    v2[99] = 111
+    let second = try store.store(file([series(v2)], sha: "b2"))
+    #expect(second.rowsInserted == 0)
+    #expect(second.rowsReplaced == 100)
+    #expect(second.rowsChanged == 2)
+    let back = try #require(try store.series(for: "B"))
+    #expect(back.close == v2)
+    #expect(back.volume == v2.map { $0 * 10 })
+  }
+}
