@@ -22,7 +22,7 @@ public enum StudyStatistics {
   /// resamples seeded from `seed`, the group name and the window, so they reproduce exactly.
   public static func summarize(
     _ result: StudyResult, groupBy: [String], bootstrapDraws: Int = 999, seed: UInt64 = 20_250_626,
-    minimumCommonDays: Int = 30, maximumCorrelationPairs: Int = 2_000_000
+    minimumCommonDays: Int = 30, maximumCorrelationPairs: Int = 200_000
   ) -> StudySummary {
     let prep = Prepared(result)
     var specs: [(name: String, column: String, value: String, members: [Int])] = [
@@ -218,7 +218,7 @@ public enum StudyStatistics {
     let sk = tRank > 0 ? (sk2 / Double(tRank)).squareRoot() : .nan
     let corrado = CorradoPieces(means: rankMeans, axisLo: prep.axisLo, sk: sk)
 
-    func tests(
+    @Sendable func tests(
       window: EventWindow, car: [Double], bhar: [Double], scar: [Double], csar: [Double], seedKey: String
     ) -> (TestSet, n: Int, caar: Double, abhar: Double, boot: (low: Double, high: Double)) {
       var t = TestSet()
@@ -241,32 +241,55 @@ public enum StudyStatistics {
       return (t, n, caar, abhar, boot)
     }
 
+    // Every window and day row is independent: compute them in parallel, assemble in order.
+    let windowCount = prep.windows.count
+    let dayCount = prep.span.end - prep.span.start + 1
+    typealias Row = (tests: TestSet, n: Int, caar: Double, abhar: Double, boot: (low: Double, high: Double))
+    var rows = [Row?](repeating: nil, count: windowCount + dayCount)
+    rows.withUnsafeMutableBufferPointer { buffer in
+      let out = SendableBuffer(buffer)
+      let work: @Sendable (Int) -> Void = { q in
+        if q < windowCount {
+          let w = prep.windows[q]
+          out.buffer[q] = tests(
+            window: w, car: pairs.map { $0.car[q] }, bhar: pairs.map { $0.bhar[q] },
+            scar: pairs.map { $0.scar[q] },
+            csar: pairs.map { $0.csar[q] }, seedKey: "\(name)|w\(w.start):\(w.end)")
+        } else {
+          let k = q - windowCount
+          let tau = prep.span.start + k
+          let sar = pairs.map { $0.sar[k] }
+          out.buffer[q] = tests(
+            window: EventWindow(tau, tau), car: pairs.map { $0.ar[k] }, bhar: pairs.map { $0.bhar1[k] },
+            scar: sar,
+            csar: sar, seedKey: "\(name)|d\(tau)")
+        }
+      }
+      if pairs.count < 500 {
+        for q in 0..<(windowCount + dayCount) { work(q) }
+      } else {
+        DispatchQueue.concurrentPerform(iterations: windowCount + dayCount) { work($0) }
+      }
+    }
     var windows: [WindowSummary] = []
     for (k, w) in prep.windows.enumerated() {
-      let r = tests(
-        window: w, car: pairs.map { $0.car[k] }, bhar: pairs.map { $0.bhar[k] },
-        scar: pairs.map { $0.scar[k] },
-        csar: pairs.map { $0.csar[k] }, seedKey: "\(name)|w\(w.start):\(w.end)")
+      guard let r = rows[k] else { continue }
       windows.append(
         WindowSummary(
-          group: name, window: w, n: r.n, caar: r.caar, abhar: r.abhar, tests: r.0, bootstrapLow: r.boot.low,
+          group: name, window: w, n: r.n, caar: r.caar, abhar: r.abhar, tests: r.tests,
+          bootstrapLow: r.boot.low,
           bootstrapHigh: r.boot.high, meanCorrelation: rBar))
     }
     var days: [DaySummary] = []
     var cumulative = [Double](repeating: 0, count: pairs.count)
-    for k in 0...(prep.span.end - prep.span.start) {
-      let tau = prep.span.start + k
-      let ar = pairs.map { $0.ar[k] }
-      for i in pairs.indices { cumulative[i] += ar[i] }
-      let sar = pairs.map { $0.sar[k] }
-      let r = tests(
-        window: EventWindow(tau, tau), car: ar, bhar: pairs.map { $0.bhar1[k] }, scar: sar, csar: sar,
-        seedKey: "\(name)|d\(tau)")
+    for k in 0..<dayCount {
+      for i in pairs.indices { cumulative[i] += pairs[i].ar[k] }
+      guard let r = rows[windowCount + k] else { continue }
       let cum = AggregateTests.meanSD(cumulative)
       days.append(
         DaySummary(
-          group: name, day: tau, n: r.n, aar: r.caar, caar: cum.mean,
-          caarStandardError: cum.n > 1 ? cum.sd / Double(cum.n).squareRoot() : .nan, tests: r.0,
+          group: name, day: prep.span.start + k, n: r.n, aar: r.caar, caar: cum.mean,
+          caarStandardError: cum.n > 1 ? cum.sd / Double(cum.n).squareRoot() : .nan, tests: r.tests,
           bootstrapLow: r.boot.low, bootstrapHigh: r.boot.high))
     }
     return GroupSummary(
@@ -324,24 +347,42 @@ public enum StudyStatistics {
     var sums = [Double](repeating: 0, count: axis)
     var counts = [Int](repeating: 0, count: axis)
     var cw = 0.0
-    for i in used {
-      let p = pairs[i]
-      let v = scar[i] / sd
-      var less = 0
-      var equal = 0
-      for r in p.residuals where r.isFinite {
-        let x = r / p.sigma
-        if x < v { less += 1 } else if x == v { equal += 1 }
-      }
-      let t = Double(p.validResiduals + 1)
-      cw += (Double(less) + 1 + Double(equal) / 2) / (t + 1) - 0.5
-      for (j, r) in p.sarRank.enumerated() where r.isFinite {
-        let tau = p.estTau0 + j
-        guard tau >= estimation.start && tau <= estimation.end else { continue }
-        let x = p.residuals[j] / p.sigma
-        let rank = Double(r) + (v < x ? 1 : (v == x ? 0.5 : 0))
-        sums[tau - estimation.start] += rank / (t + 1) - 0.5
-        counts[tau - estimation.start] += 1
+    // One pass per pair over its residuals, through unsafe buffers (no copies, no bounds checks).
+    pairs.withUnsafeBufferPointer { pb in
+      sums.withUnsafeMutableBufferPointer { sb in
+        counts.withUnsafeMutableBufferPointer { cb in
+          for i in used {
+            let v = scar[i] / sd
+            let sigma = pb[i].sigma
+            let t1 = Double(pb[i].validResiduals + 2)
+            let offset = pb[i].estTau0 - estimation.start
+            var less = 0
+            var equal = 0
+            pb[i].residuals.withUnsafeBufferPointer { res in
+              pb[i].sarRank.withUnsafeBufferPointer { rk in
+                for j in 0..<min(res.count, rk.count) {
+                  let r = res[j]
+                  guard r.isFinite else { continue }
+                  let x = r / sigma
+                  var rank = Double(rk[j])
+                  if x < v {
+                    less += 1
+                  } else if x == v {
+                    equal += 1
+                    rank += 0.5
+                  } else {
+                    rank += 1
+                  }
+                  let k = offset + j
+                  guard k >= 0 && k < axis else { continue }
+                  sb[k] += rank / t1 - 0.5
+                  cb[k] += 1
+                }
+              }
+            }
+            cw += (Double(less) + 1 + Double(equal) / 2) / t1 - 0.5
+          }
+        }
       }
     }
     let nn = Double(n)
@@ -449,8 +490,10 @@ public enum StudyStatistics {
           var count = 0
           if sampled {
             let size = (sample.count + chunks - 1) / chunks
-            for q in (chunk * size)..<min(sample.count, (chunk + 1) * size) {
-              let r = correlation(pairs[Int(sample[q].0)], pairs[Int(sample[q].1)])
+            for q in min(sample.count, chunk * size)..<min(sample.count, (chunk + 1) * size) {
+              let r = pairs.withUnsafeBufferPointer { pb in
+                correlation(pb[Int(sample[q].0)], pb[Int(sample[q].1)])
+              }
               if r.isFinite {
                 sum += r
                 count += 1
@@ -458,7 +501,7 @@ public enum StudyStatistics {
             }
           } else {
             for j in (chunk + 1)..<n {
-              let r = correlation(pairs[chunk], pairs[j])
+              let r = pairs.withUnsafeBufferPointer { pb in correlation(pb[chunk], pb[j]) }
               if r.isFinite {
                 sum += r
                 count += 1
