@@ -7,7 +7,8 @@ import Testing
 /// `$MI_HARNESS_DIR/events.csv` and every `Date,Close` file in `$MI_HARNESS_DIR/prices/` (ticker =
 /// file name, exchange XNYS), runs the default market-model study against SPY with
 /// `MI_HARNESS_WINDOWS` (default `-1:1,0:0,-5:5`), summarizes it grouped by `MI_HARNESS_GROUP_BY`,
-/// and writes `summary.csv` and `days.csv` (every column of `WindowSummary`/`DaySummary`, numbers
+/// and writes `summary.csv` and `days.csv`, and with `MI_HARNESS_REGRESSION=col,…` the HC1 regression
+/// of the first window's CAR on those columns (`regression.csv`), (every column of `WindowSummary`/`DaySummary`, numbers
 /// printed in full precision) into `$MI_HARNESS_DIR/out/`.
 @Suite struct StatisticsHarness {
   static let directory = ProcessInfo.processInfo.environment["MI_HARNESS_DIR"]
@@ -38,6 +39,11 @@ import Testing
     try fm.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
     try Self.write(WindowSummary.columns, summary.windowRows.map(\.cells), to: dir + "/out/summary.csv")
     try Self.write(DaySummary.columns, summary.dayRows.map(\.cells), to: dir + "/out/days.csv")
+    let features = (env["MI_HARNESS_REGRESSION"] ?? "").split(separator: ",").map(String.init)
+    if !features.isEmpty, let w = p.windows.first {
+      let fit = try CrossSectionalRegression.fit(result, window: w, features: features)
+      try Self.write(RegressionResult.columns, fit.rows, to: dir + "/out/regression.csv")
+    }
   }
 
   static func write(_ header: [String], _ rows: [[SummaryCell]], to path: String) throws {
