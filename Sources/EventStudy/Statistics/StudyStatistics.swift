@@ -20,6 +20,8 @@ public enum StudyStatistics {
   /// `exchange` come from the pair, any other name from the event's columns; pairs with an empty
   /// value are left out of that column's groups). Bootstrap intervals use `bootstrapDraws`
   /// resamples seeded from `seed`, the group name and the window, so they reproduce exactly.
+  /// Work is spread over all cores unless the study ran with `threads == 1`; every partial result
+  /// is combined in a fixed order, so the summary is bit-for-bit the same for any thread count.
   public static func summarize(
     _ result: StudyResult, groupBy: [String], bootstrapDraws: Int = 999, seed: UInt64 = 20_250_626,
     minimumCommonDays: Int = 30, maximumCorrelationPairs: Int = 200_000
@@ -40,7 +42,7 @@ public enum StudyStatistics {
     }
     let options = Options(
       draws: bootstrapDraws, seed: seed, minimumCommonDays: minimumCommonDays,
-      maximumCorrelationPairs: maximumCorrelationPairs)
+      maximumCorrelationPairs: maximumCorrelationPairs, sequential: result.parameters.threads == 1)
     let groups = specs.map { s in
       summarizeGroup(
         prep, name: s.name, column: s.column, value: s.value, members: s.members, options: options)
@@ -65,6 +67,8 @@ public enum StudyStatistics {
     var seed: UInt64
     var minimumCommonDays: Int
     var maximumCorrelationPairs: Int
+    /// `true` when the study ran with one thread: no worker threads here either.
+    var sequential: Bool
   }
 
   /// Per-pair arrays the group statistics reuse.
@@ -118,7 +122,7 @@ public enum StudyStatistics {
         let work: @Sendable (Int) -> Void = { k in
           out.buffer[k] = me.prepare(result.pairs[indices[k]], index: indices[k], returnKind: p.returnKind)
         }
-        if indices.count < 256 {
+        if indices.count < 256 || p.threads == 1 {
           for k in indices.indices { work(k) }
         } else {
           DispatchQueue.concurrentPerform(iterations: indices.count) { work($0) }
@@ -163,6 +167,8 @@ public enum StudyStatistics {
         let tau = span.start + k
         if tau < estimation.start || tau > estimation.end { values[tau - axisLo] = ar[k] }
       }
+      // Without estimation residuals (keepEstimationResiduals off) there is nothing to rank against.
+      if res.isEmpty { values = values.map { _ in .nan } }
       let ranks = AggregateTests.averageRanks(values)
       let m = Double(values.filter(\.isFinite).count)
       // Ranks and demeaned ranks are multiples of ½ below 2²³: exact in Float, half the memory.
@@ -198,7 +204,7 @@ public enum StudyStatistics {
     let pairs = members.map { prep.pairs[$0] }
     let (rBar, rCount) = meanCorrelation(
       pairs, minimumCommonDays: options.minimumCommonDays, maximumPairs: options.maximumCorrelationPairs,
-      seed: options.seed ^ SplitMix64.fnv1a(name))
+      seed: options.seed ^ SplitMix64.fnv1a(name), sequential: options.sequential)
     // CDA: event-time AAR over the estimation window.
     let estimationAAR = eventTimeMeans(pairs, from: prep.estimation.start, to: prep.estimation.end) {
       p, tau in
@@ -265,7 +271,7 @@ public enum StudyStatistics {
             csar: sar, seedKey: "\(name)|d\(tau)")
         }
       }
-      if pairs.count < 500 {
+      if pairs.count < 500 || options.sequential {
         for q in 0..<(windowCount + dayCount) { work(q) }
       } else {
         DispatchQueue.concurrentPerform(iterations: windowCount + dayCount) { work($0) }
@@ -407,7 +413,9 @@ public enum StudyStatistics {
   /// at most `maximumPairs`, else `maximumPairs` drawn with a SplitMix64 stream from `seed`.
   /// Returns r̄ (NaN when none qualifies) and the number of pairs-of-pairs averaged. Partial sums
   /// are combined in a fixed order, so the result does not depend on the number of threads.
-  static func meanCorrelation(_ pairs: [PairData], minimumCommonDays: Int, maximumPairs: Int, seed: UInt64)
+  static func meanCorrelation(
+    _ pairs: [PairData], minimumCommonDays: Int, maximumPairs: Int, seed: UInt64, sequential: Bool = false
+  )
     -> (Double, Int)
   {
     let n = pairs.count
@@ -511,7 +519,7 @@ public enum StudyStatistics {
           s.buffer[chunk] = sum
           k.buffer[chunk] = count
         }
-        if !sampled && total < 5_000 {
+        if sequential || (!sampled && total < 5_000) {
           for c in 0..<chunks { work(c) }
         } else {
           DispatchQueue.concurrentPerform(iterations: chunks) { work($0) }
