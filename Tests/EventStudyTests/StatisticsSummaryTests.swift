@@ -161,7 +161,7 @@ import Testing
 }
 
 /// Reproducibility across thread counts and behaviour without estimation residuals, on a
-/// simulated 520-pair study (large enough for the parallel paths).
+/// simulated 260-pair study (large enough for the parallel paths).
 @Suite struct StatisticsDeterminismTests {
   static func study(threads: Int, keepResiduals: Bool = true) throws -> StudyResult {
     let sessions = TradingCalendar(exchange: .xnys).sessions(
@@ -169,11 +169,11 @@ import Testing
     var rng = TestRandom(seed: 99)
     let market = sessions.map { _ in 0.0003 + 0.01 * rng.normal() }
     var series = [PriceSeries(ticker: "MKT", exchange: .arcx, dates: sessions, returns: market)]
-    for i in 0..<52 {
+    for i in 0..<26 {
       let r = market.map { 0.8 * $0 + 0.02 * rng.normal() }
       series.append(PriceSeries(ticker: "S\(i)", exchange: .xnys, dates: sessions, returns: r))
     }
-    let tickers = (0..<52).map { "S\($0)" }
+    let tickers = (0..<26).map { "S\($0)" }
     let events = (0..<10).map {
       StudyEvent(
         id: "E\($0)", date: sessions[280 + 7 * $0], tickers: tickers,
@@ -201,18 +201,20 @@ import Testing
   }
 
   @Test func sameBitsForOneThreadAndAllCores() throws {
-    let one = StudyStatistics.summarize(try Self.study(threads: 1), groupBy: ["type"], bootstrapDraws: 99)
-    let all = StudyStatistics.summarize(try Self.study(threads: 0), groupBy: ["type"], bootstrapDraws: 99)
-    #expect(one.groups.first?.pairs == 520)
+    let r1 = try Self.study(threads: 1)
+    let r0 = try Self.study(threads: 0)
+    let one = StudyStatistics.summarize(r1, groupBy: ["type"], bootstrapDraws: 99)
+    let all = StudyStatistics.summarize(r0, groupBy: ["type"], bootstrapDraws: 99)
+    #expect(one.groups.first?.pairs == 260)
     let a = Self.flatten(one)
     let b = Self.flatten(all)
     #expect(a.count == b.count)
     #expect(zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) })
     // Sampling r̄ (fewer pairs-of-pairs allowed than exist) is seeded: also the same bits.
     let s1 = StudyStatistics.summarize(
-      try Self.study(threads: 1), groupBy: [], bootstrapDraws: 9, maximumCorrelationPairs: 5_000)
+      r1, groupBy: [], bootstrapDraws: 9, maximumCorrelationPairs: 5_000)
     let s2 = StudyStatistics.summarize(
-      try Self.study(threads: 0), groupBy: [], bootstrapDraws: 9, maximumCorrelationPairs: 5_000)
+      r0, groupBy: [], bootstrapDraws: 9, maximumCorrelationPairs: 5_000)
     #expect(s1.groups[0].meanCorrelation == s2.groups[0].meanCorrelation)
     #expect(s1.groups[0].correlationPairs == 5_000)
     // The sample estimates the exact r̄ closely (independent series: both near 0).
@@ -223,7 +225,7 @@ import Testing
     let s = StudyStatistics.summarize(
       try Self.study(threads: 0, keepResiduals: false), groupBy: [], bootstrapDraws: 9)
     let w = s.windowRows[0]
-    #expect(w.n == 520)
+    #expect(w.n == 260)
     #expect(w.tests.bmp.statistic.isFinite)
     #expect(w.tests.patell.statistic.isFinite)
     for t in [

@@ -97,6 +97,9 @@ public enum StudyStatistics {
     var csar: [Double]
     /// Calendar dates of `residuals` (ascending), for cross-correlations.
     var dates: ArraySlice<CivilDate>
+    /// Address of element 0 of the array `dates` slices (0 when empty): pairs with the same value
+    /// slice one session grid, so equal indices are equal dates.
+    var gridBase: Int
   }
 
   struct Prepared: Sendable {
@@ -122,7 +125,7 @@ public enum StudyStatistics {
         let work: @Sendable (Int) -> Void = { k in
           out.buffer[k] = me.prepare(result.pairs[indices[k]], index: indices[k], returnKind: p.returnKind)
         }
-        if indices.count < 256 || p.threads == 1 {
+        if indices.count < 128 || p.threads == 1 {
           for k in indices.indices { work(k) }
         } else {
           DispatchQueue.concurrentPerform(iterations: indices.count) { work($0) }
@@ -189,12 +192,16 @@ public enum StudyStatistics {
         csar.append(ok ? r?.csar ?? .nan : .nan)
       }
       let dates = est.map { $0.dates.count == res.count ? $0.dates : $0.dates.prefix(0) } ?? []
+      let gridBase =
+        dates.withUnsafeBufferPointer { b in
+          b.baseAddress.map { Int(bitPattern: $0) - dates.startIndex * MemoryLayout<CivilDate>.stride }
+        } ?? 0
       return PairData(
         index: index, df: est?.degreesOfFreedom ?? 0, sigma: sigma, estTau0: tau0, residuals: res,
         positiveShare: valid > 0 ? Double(positive) / Double(valid) : .nan, rankD: rankD, sarRank: sarRank,
         validResiduals: sigma > 0 ? valid : 0, ar: ar, sar: sar, bhar1: bhar1, car: car, bhar: bhar,
         scar: scar,
-        csar: csar, dates: dates)
+        csar: csar, dates: dates, gridBase: gridBase)
     }
   }
 
@@ -271,7 +278,7 @@ public enum StudyStatistics {
             csar: sar, seedKey: "\(name)|d\(tau)")
         }
       }
-      if pairs.count < 500 || options.sequential {
+      if pairs.count < 200 || options.sequential {
         for q in 0..<(windowCount + dayCount) { work(q) }
       } else {
         DispatchQueue.concurrentPerform(iterations: windowCount + dayCount) { work($0) }
@@ -437,6 +444,34 @@ public enum StudyStatistics {
       var sxx = 0.0
       var syy = 0.0
       var sxy = 0.0
+      if a.gridBase != 0 && a.gridBase == b.gridBase {
+        // Same session grid: the common dates are the common indices.
+        let from = max(a.dates.startIndex, b.dates.startIndex)
+        let to = min(a.dates.endIndex, b.dates.endIndex)
+        a.residuals.withUnsafeBufferPointer { x in
+          b.residuals.withUnsafeBufferPointer { y in
+            let ox = a.dates.startIndex
+            let oy = b.dates.startIndex
+            for k in from..<max(from, to) {
+              let u = x[k - ox]
+              let v = y[k - oy]
+              if u.isFinite && v.isFinite {
+                c += 1
+                sx += u
+                sy += v
+                sxx += u * u
+                syy += v * v
+                sxy += u * v
+              }
+            }
+          }
+        }
+        guard c >= Double(minimum) else { return .nan }
+        let vx = sxx - sx * sx / c
+        let vy = syy - sy * sy / c
+        guard vx > 0, vy > 0 else { return .nan }
+        return (sxy - sx * sy / c) / (vx * vy).squareRoot()
+      }
       var i = a.dates.startIndex
       var j = b.dates.startIndex
       let ax = a.residuals
