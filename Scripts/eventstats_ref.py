@@ -147,19 +147,29 @@ def cda(caar, l2, est_aar, n):
 
 
 def mean_corr(pairs, min_common):
-    rs = []
-    for i in range(len(pairs)):
-        a = dict(zip(pairs[i]["est_day"], pairs[i]["resid"]))
-        for j in range(i + 1, len(pairs)):
-            b = pairs[j]
-            xs, ys = [], []
-            for d, r in zip(b["est_day"], b["resid"]):
-                if d in a and np.isfinite(a[d]) and np.isfinite(r):
-                    xs.append(a[d])
-                    ys.append(r)
-            if len(xs) >= max(min_common, 3):
-                rs.append(np.corrcoef(xs, ys)[0, 1])
-    return (np.mean(rs) if rs else np.nan, len(rs))
+    """Mean Pearson correlation over i < j of residuals on common calendar days (two-pass, numpy)."""
+    if len(pairs) < 2:
+        return (np.nan, 0)
+    lo = min(int(np.min(p["est_day"])) for p in pairs)
+    hi = max(int(np.max(p["est_day"])) for p in pairs)
+    M = np.full((len(pairs), hi - lo + 1), np.nan)
+    for k, p in enumerate(pairs):
+        M[k, np.asarray(p["est_day"], int) - lo] = p["resid"]
+    total, count = 0.0, 0
+    for i in range(len(pairs) - 1):
+        Y = M[i + 1:]
+        mask = np.isfinite(M[i])[None, :] & np.isfinite(Y)
+        c = mask.sum(axis=1)
+        X = np.where(mask, M[i][None, :], 0.0)
+        Yz = np.where(mask, Y, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dx = np.where(mask, X - (X.sum(1) / c)[:, None], 0.0)
+            dy = np.where(mask, Yz - (Yz.sum(1) / c)[:, None], 0.0)
+            r = (dx * dy).sum(1) / np.sqrt((dx * dx).sum(1) * (dy * dy).sum(1))
+        ok = (c >= max(min_common, 3)) & np.isfinite(r)
+        total += r[ok].sum()
+        count += int(ok.sum())
+    return (total / count if count else np.nan, count)
 
 
 def corrado_ranks(p, est, span):
@@ -226,10 +236,12 @@ def summarize_group(name, pairs, params):
     est, span, windows = params["est"], params["span"], params["windows"]
     draws, seed, min_common = params["draws"], params["seed"], params["min_common"]
     rbar, _ = mean_corr(pairs, min_common)
-    est_aar = []
-    for t in range(est[0], est[1] + 1):
-        v = [r for p in pairs for tt, r in zip(p["est_tau"], p["resid"]) if tt == t and np.isfinite(r)]
-        est_aar.append(np.mean(v) if v else np.nan)
+    by_tau = {}
+    for p in pairs:
+        for tt, r in zip(p["est_tau"], p["resid"]):
+            if est[0] <= tt <= est[1] and np.isfinite(r):
+                by_tau.setdefault(int(tt), []).append(r)
+    est_aar = [np.mean(by_tau[t]) for t in range(est[0], est[1] + 1) if t in by_tau]
     dfs = [p["df"] for p in pairs]
     share = [np.mean(finite(p["resid"]) > 0) if len(finite(p["resid"])) else np.nan for p in pairs]
 

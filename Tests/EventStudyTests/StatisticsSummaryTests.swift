@@ -159,3 +159,79 @@ import Testing
     }
   }
 }
+
+/// Reproducibility across thread counts and behaviour without estimation residuals, on a
+/// simulated 260-pair study (large enough for the parallel paths).
+@Suite struct StatisticsDeterminismTests {
+  static func study(threads: Int, keepResiduals: Bool = true) throws -> StudyResult {
+    let sessions = TradingCalendar(exchange: .xnys).sessions(
+      from: day("2023-01-03"), through: day("2024-12-31"))
+    var rng = TestRandom(seed: 99)
+    let market = sessions.map { _ in 0.0003 + 0.01 * rng.normal() }
+    var series = [PriceSeries(ticker: "MKT", exchange: .arcx, dates: sessions, returns: market)]
+    for i in 0..<26 {
+      let r = market.map { 0.8 * $0 + 0.02 * rng.normal() }
+      series.append(PriceSeries(ticker: "S\(i)", exchange: .xnys, dates: sessions, returns: r))
+    }
+    let tickers = (0..<26).map { "S\($0)" }
+    let events = (0..<10).map {
+      StudyEvent(
+        id: "E\($0)", date: sessions[280 + 7 * $0], tickers: tickers,
+        attributes: [("type", $0 % 2 == 0 ? "a" : "b")])
+    }
+    var p = StudyParameters()
+    p.market = MarketIndexChoice(defaultTicker: "MKT")
+    p.threads = threads
+    p.keepEstimationResiduals = keepResiduals
+    return try EventStudy.run(events: events, prices: InMemoryPriceSource(series), parameters: p)
+  }
+
+  static func flatten(_ s: StudySummary) -> [Double] {
+    var out: [Double] = []
+    for row in s.windowRows {
+      for cell in row.cells {
+        if case .number(let x) = cell { out.append(x) }
+        if case .integer(let i) = cell { out.append(Double(i)) }
+      }
+    }
+    for row in s.dayRows {
+      for cell in row.cells { if case .number(let x) = cell { out.append(x) } }
+    }
+    return out
+  }
+
+  @Test func sameBitsForOneThreadAndAllCores() throws {
+    let r1 = try Self.study(threads: 1)
+    let r0 = try Self.study(threads: 0)
+    let one = StudyStatistics.summarize(r1, groupBy: ["type"], bootstrapDraws: 99)
+    let all = StudyStatistics.summarize(r0, groupBy: ["type"], bootstrapDraws: 99)
+    #expect(one.groups.first?.pairs == 260)
+    let a = Self.flatten(one)
+    let b = Self.flatten(all)
+    #expect(a.count == b.count)
+    #expect(zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) })
+    // Sampling r̄ (fewer pairs-of-pairs allowed than exist) is seeded: also the same bits.
+    let s1 = StudyStatistics.summarize(
+      r1, groupBy: [], bootstrapDraws: 9, maximumCorrelationPairs: 5_000)
+    let s2 = StudyStatistics.summarize(
+      r0, groupBy: [], bootstrapDraws: 9, maximumCorrelationPairs: 5_000)
+    #expect(s1.groups[0].meanCorrelation == s2.groups[0].meanCorrelation)
+    #expect(s1.groups[0].correlationPairs == 5_000)
+    // The sample estimates the exact r̄ closely (independent series: both near 0).
+    #expect(abs(s1.groups[0].meanCorrelation - all.groups[0].meanCorrelation) < 0.01)
+  }
+
+  @Test func withoutResidualsTheResidualBasedTestsAreUnavailable() throws {
+    let s = StudyStatistics.summarize(
+      try Self.study(threads: 0, keepResiduals: false), groupBy: [], bootstrapDraws: 9)
+    let w = s.windowRows[0]
+    #expect(w.n == 260)
+    #expect(w.tests.bmp.statistic.isFinite)
+    #expect(w.tests.patell.statistic.isFinite)
+    for t in [
+      w.tests.corrado, w.tests.grank, w.tests.generalizedSign, w.tests.crudeDependence, w.tests.kpBMP,
+    ] {
+      #expect(t.statistic.isNaN)
+    }
+  }
+}

@@ -86,17 +86,26 @@ public enum AggregateTests {
     let v = x.filter { $0.isFinite && $0 != 0 }
     let n = v.count
     guard n > 0 else { return .unavailable }
-    let order = v.indices.sorted { abs(v[$0]) < abs(v[$1]) }
+    // Sorted |x| of all and of the positive values; walk tie blocks of the first, counting the
+    // positives of equal magnitude in the second.
+    var all = v.map { abs($0) }
+    all.sort()
+    var positive = v.filter { $0 > 0 }
+    positive.sort()
     var wPlus = 0.0
     var tieTerm = 0.0
     var i = 0
+    var p = 0
     while i < n {
       var j = i
-      while j + 1 < n && abs(v[order[j + 1]]) == abs(v[order[i]]) { j += 1 }
+      while j + 1 < n && all[j + 1] == all[i] { j += 1 }
       let rank = Double(i + j + 2) / 2
       let t = Double(j - i + 1)
       tieTerm += t * t * t - t
-      for k in i...j where v[order[k]] > 0 { wPlus += rank }
+      while p < positive.count && positive[p] == all[i] {
+        wPlus += rank
+        p += 1
+      }
       i = j + 1
     }
     let nn = Double(n)

@@ -20,9 +20,11 @@ public enum StudyStatistics {
   /// `exchange` come from the pair, any other name from the event's columns; pairs with an empty
   /// value are left out of that column's groups). Bootstrap intervals use `bootstrapDraws`
   /// resamples seeded from `seed`, the group name and the window, so they reproduce exactly.
+  /// Work is spread over all cores unless the study ran with `threads == 1`; every partial result
+  /// is combined in a fixed order, so the summary is bit-for-bit the same for any thread count.
   public static func summarize(
     _ result: StudyResult, groupBy: [String], bootstrapDraws: Int = 999, seed: UInt64 = 20_250_626,
-    minimumCommonDays: Int = 30, maximumCorrelationPairs: Int = 2_000_000
+    minimumCommonDays: Int = 30, maximumCorrelationPairs: Int = 200_000
   ) -> StudySummary {
     let prep = Prepared(result)
     var specs: [(name: String, column: String, value: String, members: [Int])] = [
@@ -40,7 +42,7 @@ public enum StudyStatistics {
     }
     let options = Options(
       draws: bootstrapDraws, seed: seed, minimumCommonDays: minimumCommonDays,
-      maximumCorrelationPairs: maximumCorrelationPairs)
+      maximumCorrelationPairs: maximumCorrelationPairs, sequential: result.parameters.threads == 1)
     let groups = specs.map { s in
       summarizeGroup(
         prep, name: s.name, column: s.column, value: s.value, members: s.members, options: options)
@@ -65,6 +67,8 @@ public enum StudyStatistics {
     var seed: UInt64
     var minimumCommonDays: Int
     var maximumCorrelationPairs: Int
+    /// `true` when the study ran with one thread: no worker threads here either.
+    var sequential: Bool
   }
 
   /// Per-pair arrays the group statistics reuse.
@@ -76,11 +80,12 @@ public enum StudyStatistics {
     var estTau0: Int
     var residuals: [Double]
     var positiveShare: Double
-    /// Corrado demeaned ranks on the axis [axisLo, axisHi].
-    var rankD: [Double]
-    /// GRANK: estimation SARs sorted, and each estimation day's average rank among them.
-    var sortedSAR: [Double]
-    var sarRank: [Double]
+    /// Corrado demeaned ranks on the axis [axisLo, axisHi] (multiples of ½: exact in `Float`).
+    var rankD: [Float]
+    /// GRANK: each estimation day's average rank among the pair's standardized residuals.
+    var sarRank: [Float]
+    /// Number of finite estimation residuals (0 when s_i is not positive).
+    var validResiduals: Int
     /// Event days of the span.
     var ar: [Double]
     var sar: [Double]
@@ -90,12 +95,14 @@ public enum StudyStatistics {
     var bhar: [Double]
     var scar: [Double]
     var csar: [Double]
-    /// Estimation residuals on calendar days from `firstDay` (NaN on days without a residual).
-    var firstDay: Int
-    var calendarResiduals: [Double]
+    /// Calendar dates of `residuals` (ascending), for cross-correlations.
+    var dates: ArraySlice<CivilDate>
+    /// Address of element 0 of the array `dates` slices (0 when empty): pairs with the same value
+    /// slice one session grid, so equal indices are equal dates.
+    var gridBase: Int
   }
 
-  struct Prepared {
+  struct Prepared: Sendable {
     var pairs: [PairData] = []
     var windows: [EventWindow]
     var span: (start: Int, end: Int)
@@ -110,76 +117,91 @@ public enum StudyStatistics {
       estimation = p.estimation
       axisLo = min(estimation.start, span.start)
       axisHi = max(estimation.end, span.end)
-      let days = span.end - span.start + 1
-      for (index, pr) in result.pairs.enumerated() where pr.outcome == .ok {
-        let est = pr.estimation
-        let res = est?.residuals ?? []
-        let estLength = estimation.end - estimation.start + 1
-        let tau0: Int
-        if res.count == estLength || estimation.end >= 0 {
-          tau0 = estimation.start
+      let indices = result.pairs.indices.filter { result.pairs[$0].outcome == .ok }
+      var slots = [PairData?](repeating: nil, count: indices.count)
+      let me = self
+      slots.withUnsafeMutableBufferPointer { buffer in
+        let out = SendableBuffer(buffer)
+        let work: @Sendable (Int) -> Void = { k in
+          out.buffer[k] = me.prepare(result.pairs[indices[k]], index: indices[k], returnKind: p.returnKind)
+        }
+        if indices.count < 128 || p.threads == 1 {
+          for k in indices.indices { work(k) }
         } else {
-          tau0 = estimation.end - res.count + 1
+          DispatchQueue.concurrentPerform(iterations: indices.count) { work($0) }
         }
-        var ar = [Double](repeating: .nan, count: days)
-        var sar = ar
-        var bhar1 = ar
-        for d in pr.daily where d.day >= span.start && d.day <= span.end {
-          let k = d.day - span.start
-          ar[k] = d.ar
-          sar[k] = d.sar
-          bhar1[k] = p.returnKind == .simple ? d.ar : exp(d.ret) - exp(d.expected)
-        }
-        var positive = 0
-        var valid = 0
-        for r in res where r.isFinite {
-          valid += 1
-          if r > 0 { positive += 1 }
-        }
-        // Corrado: ranks over estimation residuals and event-span ARs outside the estimation days.
-        var values = [Double](repeating: .nan, count: axisHi - axisLo + 1)
-        for (j, r) in res.enumerated() {
-          let tau = tau0 + j
-          if tau >= axisLo && tau <= axisHi { values[tau - axisLo] = r }
-        }
-        for k in 0..<days {
-          let tau = span.start + k
-          if tau < estimation.start || tau > estimation.end { values[tau - axisLo] = ar[k] }
-        }
-        let ranks = AggregateTests.averageRanks(values)
-        let m = Double(values.filter(\.isFinite).count)
-        let rankD = ranks.map { $0 - (m + 1) / 2 }
-        // GRANK: standardized estimation residuals.
-        let sigma = est?.sigma ?? .nan
-        let sars = res.map { $0 / sigma }
-        let sarRank = AggregateTests.averageRanks(sars)
-        let sortedSAR = sars.filter(\.isFinite).sorted()
-        var car: [Double] = []
-        var bhar: [Double] = []
-        var scar: [Double] = []
-        var csar: [Double] = []
-        for w in windows {
-          let r = pr.result(for: w)
-          let ok = r?.complete ?? false
-          car.append(ok ? r?.car ?? .nan : .nan)
-          bhar.append(ok ? r?.bhar ?? .nan : .nan)
-          scar.append(ok ? r?.scar ?? .nan : .nan)
-          csar.append(ok ? r?.csar ?? .nan : .nan)
-        }
-        var firstDay = 0
-        var cal: [Double] = []
-        if let est, let first = est.dates.first, let last = est.dates.last, res.count == est.dates.count {
-          firstDay = Int(first.dayNumber)
-          cal = [Double](repeating: .nan, count: Int(last.dayNumber) - firstDay + 1)
-          for (d, r) in zip(est.dates, res) { cal[Int(d.dayNumber) - firstDay] = r }
-        }
-        pairs.append(
-          PairData(
-            index: index, df: est?.degreesOfFreedom ?? 0, sigma: sigma, estTau0: tau0, residuals: res,
-            positiveShare: valid > 0 ? Double(positive) / Double(valid) : .nan, rankD: rankD,
-            sortedSAR: sortedSAR, sarRank: sarRank, ar: ar, sar: sar, bhar1: bhar1, car: car, bhar: bhar,
-            scar: scar, csar: csar, firstDay: firstDay, calendarResiduals: cal))
       }
+      pairs = slots.compactMap { $0 }
+    }
+
+    func prepare(_ pr: PairResult, index: Int, returnKind: ReturnKind) -> PairData {
+      let days = span.end - span.start + 1
+      let est = pr.estimation
+      let res = est?.residuals ?? []
+      let estLength = estimation.end - estimation.start + 1
+      let tau0: Int
+      if res.count == estLength || estimation.end >= 0 {
+        tau0 = estimation.start
+      } else {
+        tau0 = estimation.end - res.count + 1
+      }
+      var ar = [Double](repeating: .nan, count: days)
+      var sar = ar
+      var bhar1 = ar
+      for d in pr.daily where d.day >= span.start && d.day <= span.end {
+        let k = d.day - span.start
+        ar[k] = d.ar
+        sar[k] = d.sar
+        bhar1[k] = returnKind == .simple ? d.ar : exp(d.ret) - exp(d.expected)
+      }
+      var positive = 0
+      var valid = 0
+      for r in res where r.isFinite {
+        valid += 1
+        if r > 0 { positive += 1 }
+      }
+      // Corrado: ranks over estimation residuals and event-span ARs outside the estimation days.
+      var values = [Double](repeating: .nan, count: axisHi - axisLo + 1)
+      for (j, r) in res.enumerated() {
+        let tau = tau0 + j
+        if tau >= axisLo && tau <= axisHi { values[tau - axisLo] = r }
+      }
+      for k in 0..<days {
+        let tau = span.start + k
+        if tau < estimation.start || tau > estimation.end { values[tau - axisLo] = ar[k] }
+      }
+      // Without estimation residuals (keepEstimationResiduals off) there is nothing to rank against.
+      if res.isEmpty { values = values.map { _ in .nan } }
+      let ranks = AggregateTests.averageRanks(values)
+      let m = Double(values.filter(\.isFinite).count)
+      // Ranks and demeaned ranks are multiples of ½ below 2²³: exact in Float, half the memory.
+      let rankD = ranks.map { Float($0 - (m + 1) / 2) }
+      // GRANK: ranks of the standardized estimation residuals.
+      let sigma = est?.sigma ?? .nan
+      let sarRank = AggregateTests.averageRanks(res.map { $0 / sigma }).map { Float($0) }
+      var car: [Double] = []
+      var bhar: [Double] = []
+      var scar: [Double] = []
+      var csar: [Double] = []
+      for w in windows {
+        let r = pr.result(for: w)
+        let ok = r?.complete ?? false
+        car.append(ok ? r?.car ?? .nan : .nan)
+        bhar.append(ok ? r?.bhar ?? .nan : .nan)
+        scar.append(ok ? r?.scar ?? .nan : .nan)
+        csar.append(ok ? r?.csar ?? .nan : .nan)
+      }
+      let dates = est.map { $0.dates.count == res.count ? $0.dates : $0.dates.prefix(0) } ?? []
+      let gridBase =
+        dates.withUnsafeBufferPointer { b in
+          b.baseAddress.map { Int(bitPattern: $0) - dates.startIndex * MemoryLayout<CivilDate>.stride }
+        } ?? 0
+      return PairData(
+        index: index, df: est?.degreesOfFreedom ?? 0, sigma: sigma, estTau0: tau0, residuals: res,
+        positiveShare: valid > 0 ? Double(positive) / Double(valid) : .nan, rankD: rankD, sarRank: sarRank,
+        validResiduals: sigma > 0 ? valid : 0, ar: ar, sar: sar, bhar1: bhar1, car: car, bhar: bhar,
+        scar: scar,
+        csar: csar, dates: dates, gridBase: gridBase)
     }
   }
 
@@ -189,7 +211,7 @@ public enum StudyStatistics {
     let pairs = members.map { prep.pairs[$0] }
     let (rBar, rCount) = meanCorrelation(
       pairs, minimumCommonDays: options.minimumCommonDays, maximumPairs: options.maximumCorrelationPairs,
-      seed: options.seed ^ SplitMix64.fnv1a(name))
+      seed: options.seed ^ SplitMix64.fnv1a(name), sequential: options.sequential)
     // CDA: event-time AAR over the estimation window.
     let estimationAAR = eventTimeMeans(pairs, from: prep.estimation.start, to: prep.estimation.end) {
       p, tau in
@@ -198,7 +220,7 @@ public enum StudyStatistics {
     }.map(\.mean)
     // Corrado: mean demeaned rank per event day, and S_K over every day with a rank.
     let rankMeans = eventTimeMeans(pairs, from: prep.axisLo, to: prep.axisHi) { p, tau in
-      p.rankD[tau - prep.axisLo]
+      Double(p.rankD[tau - prep.axisLo])
     }
     var sk2 = 0.0
     var tRank = 0
@@ -209,7 +231,7 @@ public enum StudyStatistics {
     let sk = tRank > 0 ? (sk2 / Double(tRank)).squareRoot() : .nan
     let corrado = CorradoPieces(means: rankMeans, axisLo: prep.axisLo, sk: sk)
 
-    func tests(
+    @Sendable func tests(
       window: EventWindow, car: [Double], bhar: [Double], scar: [Double], csar: [Double], seedKey: String
     ) -> (TestSet, n: Int, caar: Double, abhar: Double, boot: (low: Double, high: Double)) {
       var t = TestSet()
@@ -232,32 +254,55 @@ public enum StudyStatistics {
       return (t, n, caar, abhar, boot)
     }
 
+    // Every window and day row is independent: compute them in parallel, assemble in order.
+    let windowCount = prep.windows.count
+    let dayCount = prep.span.end - prep.span.start + 1
+    typealias Row = (tests: TestSet, n: Int, caar: Double, abhar: Double, boot: (low: Double, high: Double))
+    var rows = [Row?](repeating: nil, count: windowCount + dayCount)
+    rows.withUnsafeMutableBufferPointer { buffer in
+      let out = SendableBuffer(buffer)
+      let work: @Sendable (Int) -> Void = { q in
+        if q < windowCount {
+          let w = prep.windows[q]
+          out.buffer[q] = tests(
+            window: w, car: pairs.map { $0.car[q] }, bhar: pairs.map { $0.bhar[q] },
+            scar: pairs.map { $0.scar[q] },
+            csar: pairs.map { $0.csar[q] }, seedKey: "\(name)|w\(w.start):\(w.end)")
+        } else {
+          let k = q - windowCount
+          let tau = prep.span.start + k
+          let sar = pairs.map { $0.sar[k] }
+          out.buffer[q] = tests(
+            window: EventWindow(tau, tau), car: pairs.map { $0.ar[k] }, bhar: pairs.map { $0.bhar1[k] },
+            scar: sar,
+            csar: sar, seedKey: "\(name)|d\(tau)")
+        }
+      }
+      if pairs.count < 200 || options.sequential {
+        for q in 0..<(windowCount + dayCount) { work(q) }
+      } else {
+        DispatchQueue.concurrentPerform(iterations: windowCount + dayCount) { work($0) }
+      }
+    }
     var windows: [WindowSummary] = []
     for (k, w) in prep.windows.enumerated() {
-      let r = tests(
-        window: w, car: pairs.map { $0.car[k] }, bhar: pairs.map { $0.bhar[k] },
-        scar: pairs.map { $0.scar[k] },
-        csar: pairs.map { $0.csar[k] }, seedKey: "\(name)|w\(w.start):\(w.end)")
+      guard let r = rows[k] else { continue }
       windows.append(
         WindowSummary(
-          group: name, window: w, n: r.n, caar: r.caar, abhar: r.abhar, tests: r.0, bootstrapLow: r.boot.low,
+          group: name, window: w, n: r.n, caar: r.caar, abhar: r.abhar, tests: r.tests,
+          bootstrapLow: r.boot.low,
           bootstrapHigh: r.boot.high, meanCorrelation: rBar))
     }
     var days: [DaySummary] = []
     var cumulative = [Double](repeating: 0, count: pairs.count)
-    for k in 0...(prep.span.end - prep.span.start) {
-      let tau = prep.span.start + k
-      let ar = pairs.map { $0.ar[k] }
-      for i in pairs.indices { cumulative[i] += ar[i] }
-      let sar = pairs.map { $0.sar[k] }
-      let r = tests(
-        window: EventWindow(tau, tau), car: ar, bhar: pairs.map { $0.bhar1[k] }, scar: sar, csar: sar,
-        seedKey: "\(name)|d\(tau)")
+    for k in 0..<dayCount {
+      for i in pairs.indices { cumulative[i] += pairs[i].ar[k] }
+      guard let r = rows[windowCount + k] else { continue }
       let cum = AggregateTests.meanSD(cumulative)
       days.append(
         DaySummary(
-          group: name, day: tau, n: r.n, aar: r.caar, caar: cum.mean,
-          caarStandardError: cum.n > 1 ? cum.sd / Double(cum.n).squareRoot() : .nan, tests: r.0,
+          group: name, day: prep.span.start + k, n: r.n, aar: r.caar, caar: cum.mean,
+          caarStandardError: cum.n > 1 ? cum.sd / Double(cum.n).squareRoot() : .nan, tests: r.tests,
           bootstrapLow: r.boot.low, bootstrapHigh: r.boot.high))
     }
     return GroupSummary(
@@ -307,7 +352,7 @@ public enum StudyStatistics {
   /// Kolari-Pynnönen (2011) GRANK t for one window, given each pair's SCAR (or SAR for a day).
   static func grank(_ pairs: [PairData], scar: [Double], estimation: (start: Int, end: Int)) -> TestResult {
     var used: [Int] = []
-    for (i, p) in pairs.enumerated() where scar[i].isFinite && !p.sortedSAR.isEmpty { used.append(i) }
+    for (i, p) in pairs.enumerated() where scar[i].isFinite && p.validResiduals > 0 { used.append(i) }
     let sd = AggregateTests.meanSD(used.map { scar[$0] }).sd
     let n = used.count
     guard n >= 2, sd > 0 else { return TestResult(statistic: .nan, p: .nan, n: n) }
@@ -315,21 +360,42 @@ public enum StudyStatistics {
     var sums = [Double](repeating: 0, count: axis)
     var counts = [Int](repeating: 0, count: axis)
     var cw = 0.0
-    for i in used {
-      let p = pairs[i]
-      let v = scar[i] / sd
-      let s = p.sortedSAR
-      let less = lowerBound(s, v)
-      let equal = upperBound(s, v) - less
-      let t = Double(s.count + 1)
-      cw += (Double(less) + 1 + Double(equal) / 2) / (t + 1) - 0.5
-      for (j, r) in p.sarRank.enumerated() where r.isFinite {
-        let tau = p.estTau0 + j
-        guard tau >= estimation.start && tau <= estimation.end else { continue }
-        let x = p.residuals[j] / p.sigma
-        let rank = r + (v < x ? 1 : (v == x ? 0.5 : 0))
-        sums[tau - estimation.start] += rank / (t + 1) - 0.5
-        counts[tau - estimation.start] += 1
+    // One pass per pair over its residuals, through unsafe buffers (no copies, no bounds checks).
+    pairs.withUnsafeBufferPointer { pb in
+      sums.withUnsafeMutableBufferPointer { sb in
+        counts.withUnsafeMutableBufferPointer { cb in
+          for i in used {
+            let v = scar[i] / sd
+            let sigma = pb[i].sigma
+            let t1 = Double(pb[i].validResiduals + 2)
+            let offset = pb[i].estTau0 - estimation.start
+            var less = 0
+            var equal = 0
+            pb[i].residuals.withUnsafeBufferPointer { res in
+              pb[i].sarRank.withUnsafeBufferPointer { rk in
+                for j in 0..<min(res.count, rk.count) {
+                  let r = res[j]
+                  guard r.isFinite else { continue }
+                  let x = r / sigma
+                  var rank = Double(rk[j])
+                  if x < v {
+                    less += 1
+                  } else if x == v {
+                    equal += 1
+                    rank += 0.5
+                  } else {
+                    rank += 1
+                  }
+                  let k = offset + j
+                  guard k >= 0 && k < axis else { continue }
+                  sb[k] += rank / t1 - 0.5
+                  cb[k] += 1
+                }
+              }
+            }
+            cw += (Double(less) + 1 + Double(equal) / 2) / t1 - 0.5
+          }
+        }
       }
     }
     let nn = Double(n)
@@ -349,115 +415,153 @@ public enum StudyStatistics {
     return .student(z * ((Double(tt) - 2) / d).squareRoot(), df: Double(tt - 2), n: n)
   }
 
-  static func lowerBound(_ a: [Double], _ v: Double) -> Int {
-    var lo = 0
-    var hi = a.count
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if a[mid] < v { lo = mid + 1 } else { hi = mid }
-    }
-    return lo
-  }
-
-  static func upperBound(_ a: [Double], _ v: Double) -> Int {
-    var lo = 0
-    var hi = a.count
-    while lo < hi {
-      let mid = (lo + hi) / 2
-      if a[mid] <= v { lo = mid + 1 } else { hi = mid }
-    }
-    return lo
-  }
-
   /// Mean pairwise Pearson correlation (i < j) of estimation residuals on common calendar days,
   /// over pairs-of-pairs with at least `minimumCommonDays` common days; all of them when there are
   /// at most `maximumPairs`, else `maximumPairs` drawn with a SplitMix64 stream from `seed`.
-  /// Returns r̄ (NaN when none qualifies) and the number of pairs-of-pairs averaged.
-  static func meanCorrelation(_ pairs: [PairData], minimumCommonDays: Int, maximumPairs: Int, seed: UInt64)
+  /// Returns r̄ (NaN when none qualifies) and the number of pairs-of-pairs averaged. Partial sums
+  /// are combined in a fixed order, so the result does not depend on the number of threads.
+  static func meanCorrelation(
+    _ pairs: [PairData], minimumCommonDays: Int, maximumPairs: Int, seed: UInt64, sequential: Bool = false
+  )
     -> (Double, Int)
   {
     let n = pairs.count
     guard n >= 2 else { return (.nan, 0) }
     let total = n * (n - 1) / 2
+    let minimum = max(minimumCommonDays, 3)
+    // Merge-join on the (ascending) estimation dates; one pass of sums.
     @Sendable func correlation(_ a: PairData, _ b: PairData) -> Double {
-      let lo = max(a.firstDay, b.firstDay)
-      let hi = min(a.firstDay + a.calendarResiduals.count, b.firstDay + b.calendarResiduals.count)
-      guard hi - lo >= minimumCommonDays else { return .nan }
+      guard let af = a.dates.first, let al = a.dates.last, let bf = b.dates.first, let bl = b.dates.last
+      else {
+        return .nan
+      }
+      let lo = max(af, bf)
+      let hi = min(al, bl)
+      guard lo <= hi, lo.days(to: hi) + 1 >= minimum else { return .nan }
       var c = 0.0
       var sx = 0.0
       var sy = 0.0
       var sxx = 0.0
       var syy = 0.0
       var sxy = 0.0
-      a.calendarResiduals.withUnsafeBufferPointer { x in
-        b.calendarResiduals.withUnsafeBufferPointer { y in
-          let ox = lo - a.firstDay
-          let oy = lo - b.firstDay
-          for d in 0..<(hi - lo) {
-            let u = x[ox + d]
-            let v = y[oy + d]
-            if u.isFinite && v.isFinite {
-              c += 1
-              sx += u
-              sy += v
-              sxx += u * u
-              syy += v * v
-              sxy += u * v
+      if a.gridBase != 0 && a.gridBase == b.gridBase {
+        // Same session grid: the common dates are the common indices.
+        let from = max(a.dates.startIndex, b.dates.startIndex)
+        let to = min(a.dates.endIndex, b.dates.endIndex)
+        a.residuals.withUnsafeBufferPointer { x in
+          b.residuals.withUnsafeBufferPointer { y in
+            let ox = a.dates.startIndex
+            let oy = b.dates.startIndex
+            for k in from..<max(from, to) {
+              let u = x[k - ox]
+              let v = y[k - oy]
+              if u.isFinite && v.isFinite {
+                c += 1
+                sx += u
+                sy += v
+                sxx += u * u
+                syy += v * v
+                sxy += u * v
+              }
             }
           }
         }
+        guard c >= Double(minimum) else { return .nan }
+        let vx = sxx - sx * sx / c
+        let vy = syy - sy * sy / c
+        guard vx > 0, vy > 0 else { return .nan }
+        return (sxy - sx * sy / c) / (vx * vy).squareRoot()
       }
-      guard c >= Double(max(minimumCommonDays, 3)) else { return .nan }
+      var i = a.dates.startIndex
+      var j = b.dates.startIndex
+      let ax = a.residuals
+      let by = b.residuals
+      let ia = a.dates.startIndex
+      let ib = b.dates.startIndex
+      while i < a.dates.endIndex && j < b.dates.endIndex {
+        let da = a.dates[i]
+        let db = b.dates[j]
+        if da < db {
+          i += 1
+        } else if db < da {
+          j += 1
+        } else {
+          let u = ax[i - ia]
+          let v = by[j - ib]
+          if u.isFinite && v.isFinite {
+            c += 1
+            sx += u
+            sy += v
+            sxx += u * u
+            syy += v * v
+            sxy += u * v
+          }
+          i += 1
+          j += 1
+        }
+      }
+      guard c >= Double(minimum) else { return .nan }
       let vx = sxx - sx * sx / c
       let vy = syy - sy * sy / c
       guard vx > 0, vy > 0 else { return .nan }
       return (sxy - sx * sy / c) / (vx * vy).squareRoot()
     }
-    if total > maximumPairs {
+    // The pairs-of-pairs: every (i, j > i) by rows, or a seeded sample of (i, j ≠ i).
+    let sampled = total > maximumPairs
+    var drawn: [(Int32, Int32)] = []
+    if sampled {
       var rng = SplitMix64(seed: seed)
-      var s = 0.0
-      var k = 0
       let un = UInt64(n)
+      drawn.reserveCapacity(maximumPairs)
       for _ in 0..<maximumPairs {
         let i = Int(rng.next().multipliedFullWidth(by: un).high)
         var j = Int(rng.next().multipliedFullWidth(by: un - 1).high)
         if j >= i { j += 1 }
-        let r = correlation(pairs[i], pairs[j])
-        if r.isFinite {
-          s += r
-          k += 1
-        }
+        drawn.append((Int32(i), Int32(j)))
       }
-      return (k > 0 ? s / Double(k) : .nan, k)
     }
-    // Exact: rows i in parallel, each row's partial sum kept separately and added in order.
-    var rowSums = [Double](repeating: 0, count: n)
-    var rowCounts = [Int](repeating: 0, count: n)
-    rowSums.withUnsafeMutableBufferPointer { sb in
-      rowCounts.withUnsafeMutableBufferPointer { cb in
-        let sums = SendableBuffer(sb)
-        let counts = SendableBuffer(cb)
-        let work: @Sendable (Int) -> Void = { i in
-          var s = 0.0
-          var k = 0
-          for j in (i + 1)..<n {
-            let r = correlation(pairs[i], pairs[j])
-            if r.isFinite {
-              s += r
-              k += 1
+    let sample = drawn
+    let chunks = sampled ? 64 : n
+    var sums = [Double](repeating: 0, count: chunks)
+    var counts = [Int](repeating: 0, count: chunks)
+    sums.withUnsafeMutableBufferPointer { sb in
+      counts.withUnsafeMutableBufferPointer { cb in
+        let s = SendableBuffer(sb)
+        let k = SendableBuffer(cb)
+        let work: @Sendable (Int) -> Void = { chunk in
+          var sum = 0.0
+          var count = 0
+          if sampled {
+            let size = (sample.count + chunks - 1) / chunks
+            for q in min(sample.count, chunk * size)..<min(sample.count, (chunk + 1) * size) {
+              let r = pairs.withUnsafeBufferPointer { pb in
+                correlation(pb[Int(sample[q].0)], pb[Int(sample[q].1)])
+              }
+              if r.isFinite {
+                sum += r
+                count += 1
+              }
+            }
+          } else {
+            for j in (chunk + 1)..<n {
+              let r = pairs.withUnsafeBufferPointer { pb in correlation(pb[chunk], pb[j]) }
+              if r.isFinite {
+                sum += r
+                count += 1
+              }
             }
           }
-          sums.buffer[i] = s
-          counts.buffer[i] = k
+          s.buffer[chunk] = sum
+          k.buffer[chunk] = count
         }
-        if total < 5_000 {
-          for i in 0..<n { work(i) }
+        if sequential || (!sampled && total < 5_000) {
+          for c in 0..<chunks { work(c) }
         } else {
-          DispatchQueue.concurrentPerform(iterations: n) { work($0) }
+          DispatchQueue.concurrentPerform(iterations: chunks) { work($0) }
         }
       }
     }
-    let k = rowCounts.reduce(0, +)
-    return (k > 0 ? rowSums.reduce(0, +) / Double(k) : .nan, k)
+    let k = counts.reduce(0, +)
+    return (k > 0 ? sums.reduce(0, +) / Double(k) : .nan, k)
   }
 }
