@@ -177,6 +177,13 @@ import Testing
         #expect(value(row, "p_cs") > 0 && value(row, "p_cs") < 1)
         #expect(value(row, "boot_lo") <= mean && mean <= value(row, "boot_hi"))
       }
+      if row[0] == "all" {
+        // Every test that needs the estimation residuals (the engine does not keep them by
+        // default; the statistics recompute them) is present for the whole sample.
+        for name in ["cda_t", "kp_t", "rank_z", "grank_t", "gsign_z", "kp_patell_z"] {
+          #expect(value(row, name).isFinite, "\(name) missing for all \(start):\(end)")
+        }
+      }
     }
     // aar.csv: AAR on each day of `all` is the mean AR of that day; CAAR cumulates it.
     let aar = try Self.table(s.out.appendingPathComponent("aar.csv")).rows.filter { $0[0] == "all" }

@@ -123,7 +123,11 @@ public enum StudyStatistics {
       slots.withUnsafeMutableBufferPointer { buffer in
         let out = SendableBuffer(buffer)
         let work: @Sendable (Int) -> Void = { k in
-          out.buffer[k] = me.prepare(result.pairs[indices[k]], index: indices[k], returnKind: p.returnKind)
+          let i = indices[k]
+          // Residuals are recomputed when the run did not keep them (keepEstimationResiduals off).
+          let residuals = result.estimationResiduals(ofPair: i)?.residuals ?? []
+          out.buffer[k] = me.prepare(
+            result.pairs[i], index: i, residuals: residuals, returnKind: p.returnKind)
         }
         if indices.count < 128 || p.threads == 1 {
           for k in indices.indices { work(k) }
@@ -134,10 +138,9 @@ public enum StudyStatistics {
       pairs = slots.compactMap { $0 }
     }
 
-    func prepare(_ pr: PairResult, index: Int, returnKind: ReturnKind) -> PairData {
+    func prepare(_ pr: PairResult, index: Int, residuals res: [Double], returnKind: ReturnKind) -> PairData {
       let days = span.end - span.start + 1
       let est = pr.estimation
-      let res = est?.residuals ?? []
       let estLength = estimation.end - estimation.start + 1
       let tau0: Int
       if res.count == estLength || estimation.end >= 0 {
