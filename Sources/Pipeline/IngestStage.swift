@@ -107,18 +107,26 @@ public enum IngestStage {
     }
     var reports: [IngestFileReport] = []
     for path in files {
-      let loaded: IngestedFile
-      do { loaded = try ingestor.load(path: path) } catch {
-        onError(error.description)
-        continue
-      }
+      var loadedFile: IngestedFile? = nil
       var outcome: StoreOutcome? = nil
       if let store {
-        do { outcome = try store.store(loaded) } catch {
+        do {
+          outcome = try store.storeStreaming { append in
+            let f = try ingestor.ingest(path: path, flushRows: PriceIngestor.streamingFlushRows, sink: append)
+            loadedFile = f
+            return f
+          }
+        } catch {
+          onError(error.description)
+          continue
+        }
+      } else {
+        do { loadedFile = try ingestor.load(path: path) } catch {
           onError(error.description)
           continue
         }
       }
+      guard let loaded = loadedFile else { continue }
       let report = IngestFileReport(file: loaded, outcome: outcome)
       onFile(report)
       reports.append(report)

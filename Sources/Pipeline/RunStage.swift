@@ -139,9 +139,13 @@ public enum IngestReportText {
   /// `file: N rows stored, M rejected (dialect)`.
   public static func line(_ r: IngestFileReport) -> String {
     let f = r.file
-    var s = "\(f.path): \(f.rowsStored) row(s) stored"
+    // Streaming ingest hands the rows to the store as it reads, so the store's count is the truth.
+    let stored = r.outcome?.rowsStored ?? f.rowsStored
+    var s = "\(f.path): \(stored) row(s) stored"
     if !f.rejects.isEmpty { s += ", \(f.rejects.count) rejected" }
-    s += " [\(f.series.map(\.ticker).joined(separator: ","))]"
+    let tickers = f.series.map(\.ticker)
+    let shown = tickers.prefix(5).joined(separator: ",")
+    s += tickers.count > 5 ? " [\(shown), … \(tickers.count) securities]" : " [\(shown)]"
     if let o = r.outcome, o.unchanged { s += " (unchanged since last ingest)" }
     return s
   }

@@ -221,17 +221,24 @@ import Testing
     #expect(abs(s1.groups[0].meanCorrelation - all.groups[0].meanCorrelation) < 0.01)
   }
 
-  @Test func withoutResidualsTheResidualBasedTestsAreUnavailable() throws {
-    let s = StudyStatistics.summarize(
+  @Test func residualsNotKeptByTheRunAreRecomputedForTheRankAndCorrelationTests() throws {
+    // The engine keeps no residuals by default; the statistics recompute them, so every test
+    // matches a run that kept them.
+    let without = StudyStatistics.summarize(
       try Self.study(threads: 0, keepResiduals: false), groupBy: [], bootstrapDraws: 9)
-    let w = s.windowRows[0]
-    #expect(w.n == 260)
-    #expect(w.tests.bmp.statistic.isFinite)
-    #expect(w.tests.patell.statistic.isFinite)
-    for t in [
-      w.tests.corrado, w.tests.grank, w.tests.generalizedSign, w.tests.crudeDependence, w.tests.kpBMP,
-    ] {
-      #expect(t.statistic.isNaN)
+    let with = StudyStatistics.summarize(
+      try Self.study(threads: 0, keepResiduals: true), groupBy: [], bootstrapDraws: 9)
+    let a = without.windowRows[0]
+    let b = with.windowRows[0]
+    #expect(a.n == 260)
+    let pairs = [
+      (a.tests.corrado, b.tests.corrado), (a.tests.grank, b.tests.grank),
+      (a.tests.generalizedSign, b.tests.generalizedSign), (a.tests.crudeDependence, b.tests.crudeDependence),
+      (a.tests.kpBMP, b.tests.kpBMP),
+    ]
+    for (x, y) in pairs {
+      #expect(x.statistic.isFinite)
+      #expect(abs(x.statistic - y.statistic) <= 1e-12 * max(1, abs(y.statistic)))
     }
   }
 }
