@@ -1,3 +1,4 @@
+import Foundation
 import MarketData
 
 /// Finds trade-policy announcements in articles, classifies and dates them, resolves parties,
@@ -60,6 +61,12 @@ public struct EventExtractor: Sendable {
     var hasParty = true
     /// Sentences that reported this event (grows when candidates merge).
     var sentences: [Int] = []
+    /// The actor is named in the sentence as the subject of the trigger verb (or after "by").
+    var subject = false
+    /// The sentence dates the announcement within a week before the publication.
+    var recent = false
+    /// The sentence speaks in the future or conditional ("will", "would", "plans to").
+    var future = false
   }
 
   struct Doc {
@@ -235,6 +242,7 @@ public struct EventExtractor: Sendable {
     // A headline restates the body's announcement: drop title candidates whose type (and actor)
     // a body sentence also reports, whatever verb the headline used.
     let bodyCandidates = candidates.filter { !$0.fromTitle }
+    let headlineTypes = Set(candidates.filter(\.fromTitle).map(\.type))
     candidates.removeAll { c in
       c.fromTitle
         && bodyCandidates.contains { b in
@@ -269,17 +277,21 @@ public struct EventExtractor: Sendable {
           m.fromTitle = false
         }
         m.confidence = min(0.99, max(m.confidence, c.confidence) + 0.05)
+        m.subject = m.subject || c.subject
+        m.recent = m.recent || c.recent
+        m.future = m.future && c.future
         groups[g] = m
       } else if c.hasParty {
         keyOf[key] = groups.count
         groups.append(c)
       }
     }
+    let paragraphOf = EventExtractor.paragraphs(doc)
+    groups = EventExtractor.select(groups, doc, paragraphOf: paragraphOf, headlineTypes: headlineTypes)
     let mentions = options.aliases.mentions(doc.tokens, doc.words, doc.bytes)
     let leadTime = EventExtractor.leadTime(doc)
     // Companies go with the event whose sentence or paragraph names them; companies tied to no
     // event (a market-reaction paragraph, the headline) go with every event of the article.
-    let paragraphOf = EventExtractor.paragraphs(doc)
     var eventParagraphs: [Set<Int>] = []
     for g in groups {
       var ps = Set<Int>()
@@ -366,6 +378,84 @@ public struct EventExtractor: Sendable {
     }
     return (events, warnings)
   }
+
+  // MARK: article-level scoring
+
+  /// Article genres whose trade-policy words are usually context, not news: earnings reports,
+  /// statistics releases, market wraps, previews and opinion. Returns how many genre cues the body
+  /// carries (distinct cue words per genre, the strongest genre counts).
+  static func genreStrength(_ doc: Doc) -> Int {
+    var seen = Set<String>()
+    for i in doc.titleEnd..<doc.words.count where doc.tokens[i].kind == .word {
+      let w = doc.words[i]
+      if genreCues[w] != nil { seen.insert(w) }
+    }
+    var perGenre: [String: Int] = [:]
+    for w in seen { if let g = genreCues[w] { perGenre[g, default: 0] += 1 } }
+    return perGenre.values.max() ?? 0
+  }
+
+  static let genreCues: [String: String] = {
+    var m: [String: String] = [:]
+    func add(_ g: String, _ ws: String) { for w in ws.split(separator: " ") { m[String(w)] = g } }
+    add(
+      "earnings",
+      "earnings revenue revenues profit profits quarterly guidance outlook margin margins eps fiscal forecast forecasts results"
+    )
+    add(
+      "statistics",
+      "surplus deficit year-on-year statistics figures data customs grew contracted widened narrowed")
+    add("market", "shares stocks index futures investors traders yields bonds rallied slumped benchmark")
+    add("opinion", "we our i should opinion column argue")
+    add("preview", "ahead upcoming summit scheduled due expected")
+    return m
+  }()
+
+  /// Scores the candidate events of one article and keeps those that state news. Wire copy puts
+  /// the article's announcement in the headline and the lead paragraph; a later sentence is news
+  /// only with its own evidence (the actor as subject, a recent date). Articles of a non-event
+  /// genre (earnings, statistics, markets, opinion, previews) need stronger evidence throughout.
+  static func select(
+    _ groups: [Candidate], _ doc: Doc, paragraphOf: [Int], headlineTypes: Set<String>
+  ) -> [Candidate] {
+    guard !groups.isEmpty else { return groups }
+    // Body paragraphs in order; the lead paragraph is the first one with a sentence of six words.
+    var rank: [Int: Int] = [:]
+    for r in doc.sentenceRanges where r.lowerBound >= doc.titleEnd {
+      let p = paragraphOf[r.lowerBound]
+      if rank[p] == nil, r.filter({ doc.tokens[$0].kind == .word }).count >= 6 { rank[p] = rank.count }
+    }
+    let genre = genreStrength(doc)
+    var scored: [(Candidate, Double)] = []
+    for g in groups {
+      var s = 0.5
+      var title = false
+      var first = Int.max
+      for sIx in g.sentences where sIx < doc.sentenceRanges.count {
+        let lo = doc.sentenceRanges[sIx].lowerBound
+        if lo < doc.titleEnd { title = true } else { first = min(first, rank[paragraphOf[lo]] ?? 99) }
+      }
+      if title || headlineTypes.contains(g.type) { s += 0.1 }
+      if first == 0 { s += 0.15 } else if first == 1 { s += 0.05 } else if first >= 3 { s -= 0.1 }
+      if g.subject { s += 0.1 }
+      if g.recent { s += 0.1 }
+      if g.future, !["threaten", "propose"].contains(g.action) { s -= 0.05 }
+      if genre >= 4 { s -= 0.15 } else if genre >= 3 { s -= 0.05 }
+      if ProcessInfo.processInfo.environment["EXTRACT_DEBUG"] != nil {
+        print(
+          "  cand s=\(s) title=\(title) para=\(first) subj=\(g.subject) recent=\(g.recent) fut=\(g.future) genre=\(genre) \(g.type)/\(g.action): \(g.evidence.prefix(80))"
+        )
+      }
+      var c = g
+      c.confidence = min(0.99, max(0.05, s))
+      scored.append((c, s))
+    }
+    let best = scored.map(\.1).max() ?? 0
+    return scored.filter { $0.1 >= mainThreshold && ($0.1 >= best || $0.1 >= secondThreshold) }.map(\.0)
+  }
+
+  static let mainThreshold = 0.5
+  static let secondThreshold = 0.6
 
   // MARK: sentence-level detection
 
@@ -722,6 +812,11 @@ public struct EventExtractor: Sendable {
       commodities.append(c.name)
     }
     let fromTitle = r.lowerBound < doc.titleEnd
+    var recent = false
+    if let x = dateExpr, let d = x.date, x.granularity == .day || x.granularity == .time {
+      if let ref = reference { recent = (-1...8).contains(d.days(to: ref)) } else { recent = true }
+    }
+    let future = (r.lowerBound..<v).contains { ["will", "would", "to"].contains(words[$0]) && v - $0 <= 3 }
     var confidence = 0.55
     if actor != nil { confidence += 0.15 }
     if dateExpr != nil { confidence += 0.1 }
@@ -734,7 +829,13 @@ public struct EventExtractor: Sendable {
       action: found.action == "announce" ? "other" : found.action,
       direction: direction, actor: actor, targets: targets, commodities: commodities, date: dateExpr,
       time: timeExpr, evidence: evidence, confidence: confidence, fromTitle: fromTitle, hasParty: !ps.isEmpty,
-      sentences: [sIx])
+      sentences: [sIx],
+      subject: actorIx >= 0
+        && (actorIx < v
+          || ps.contains {
+            $0.range.lowerBound == actorIx && actorIx > r.lowerBound && words[actorIx - 1] == "by"
+          }),
+      recent: recent, future: future)
   }
 
   /// Paragraph number of every token (a paragraph starts at a line break).
