@@ -450,6 +450,16 @@ public struct EventExtractor: Sendable {
       c.confidence = min(0.99, max(0.05, s))
       scored.append((c, s))
     }
+    // Without a candidate in the headline or the lead paragraph the article is about something
+    // else (earnings, data, a retrospective): a later sentence needs its own recent date.
+    let leadNews = scored.contains { c, _ in
+      c.sentences.contains { sIx in
+        sIx < doc.sentenceRanges.count
+          && (doc.sentenceRanges[sIx].lowerBound < doc.titleEnd
+            || rank[paragraphOf[doc.sentenceRanges[sIx].lowerBound]] == 0)
+      } || headlineTypes.contains(c.type)
+    }
+    if !leadNews { scored.removeAll { !$0.0.recent } }
     let best = scored.map(\.1).max() ?? 0
     return scored.filter { $0.1 >= mainThreshold && ($0.1 >= best || $0.1 >= secondThreshold) }.map(\.0)
   }
@@ -555,7 +565,9 @@ public struct EventExtractor: Sendable {
         let dist: Int
         if m.range.lowerBound >= i {
           dist = m.range.lowerBound - i
-          if dist > 10 { continue }
+          // "added Lockheed Martin and a unit of Raytheon to its unreliable entity list".
+          let listing = m.key.hasSuffix("list") && EventExtractor.listingVerbs.contains(w)
+          if dist > (listing ? 20 : 10) { continue }
         } else {
           dist = i - m.range.upperBound + 2
           if dist > 7 { continue }
@@ -598,6 +610,17 @@ public struct EventExtractor: Sendable {
         if best == nil || dist < best?.dist ?? 99 { best = (type, i, action, m.range, dist) }
       }
     }
+    if best == nil {
+      // "China blacklists Lockheed", "U.S. sanctions Chinese refiners": the verb is the measure,
+      // with a party as its subject right before it.
+      for i in r where i > r.lowerBound && tokens[i].kind == .word {
+        guard let type = EventExtractor.measureVerbs[words[i]],
+          doc.parties.contains(where: { $0.range.upperBound == i })
+        else { continue }
+        best = (type, i, "impose", nil, 0)
+        break
+      }
+    }
     guard var found = best else { return nil }
     // Anti-dumping duties are tariffs by name but anti_dumping by type.
     if found.type == "tariff", ms.contains(where: { $0.type == "anti_dumping" }) {
@@ -631,6 +654,13 @@ public struct EventExtractor: Sendable {
           if w != "if" && w != "unless" { return nil }
         }
         if w == "expected" || w == "poised" || w == "set" && j + 1 < v && words[j + 1] == "to" && false {
+          return nil
+        }
+        // "would" is an announcement only as reported speech ("said it would impose"); otherwise
+        // it is a conditional or someone else's expectation ("investors bet Washington would …").
+        if w == "would", v - j <= 3, !isThreat,
+          !(clauseStart..<j).contains(where: { EventExtractor.announcingVerbs.contains(words[$0]) })
+        {
           return nil
         }
         if v - j <= 4, EventLexicon.negations.contains(w) { return nil }
@@ -712,6 +742,10 @@ public struct EventExtractor: Sendable {
             return nil
           }
         }
+      }
+      // "earlier this year", "earlier in the year": an older step, not today's news.
+      if x.granularity == .year, before == "earlier" || x.text.lowercased().hasPrefix("earlier") {
+        return nil
       }
       guard x.date != nil, [.time, .day, .week, .month].contains(x.granularity) else { continue }
       if EventLexicon.effectCues.contains(before) || after == "deadline" { continue }
@@ -892,6 +926,20 @@ public struct EventExtractor: Sendable {
     "said", "says", "say", "announced", "announces", "confirmed", "confirms", "stated", "told", "noted",
     "added", "showed", "shows", "insisted", "argued", "warned", "decided", "agreed", "means", "signalled",
     "signaled", "indicated", "reported", "reports", "ruled", "determined", "found", "ensure", "ensures",
+  ]
+  /// Verbs that put names on a list ("added … to the entity list").
+  static let listingVerbs: Set<String> = [
+    "add", "adds", "added", "adding", "put", "puts", "putting", "place", "places", "placed", "placing",
+  ]
+  /// Verbs that are the measure themselves in headlines ("China blacklists Lockheed").
+  static let measureVerbs: [String: String] = [
+    "blacklists": "sanction", "blacklisted": "sanction", "blacklist": "sanction", "sanctions": "sanction",
+    "sanctioned": "sanction", "embargoes": "sanction",
+  ]
+  /// Verbs of an official statement that make a following "would"/"will" an announcement.
+  static let announcingVerbs: Set<String> = [
+    "said", "says", "announced", "announces", "confirmed", "confirms", "stated", "told", "declared",
+    "decided", "pledged", "vowed", "added", "notice", "statement", "order", "decree", "wrote", "posted",
   ]
   static let subordinators: Set<String> = ["after", "since", "following", "before"]
   static let distanceUnits: Set<String> = [

@@ -90,7 +90,8 @@ enum EventLexicon {
     "could", "might", "may", "considering", "considers", "consider", "mulls", "mulling", "mull", "weighs",
     "weighing", "weigh", "contemplating", "contemplates", "reportedly", "possible", "possibly", "potential",
     "potentially", "likely", "unlikely", "speculation", "rumours", "rumors", "if", "unless", "whether",
-    "perhaps", "expect", "expects", "predicting", "predict", "predicts", "forecast", "hopes", "hope",
+    "perhaps", "expect", "expects", "bet", "bets", "betting", "wager", "speculate", "speculated",
+    "predicting", "predict", "predicts", "forecast", "hopes", "hope",
     "hoping",
     "urged", "urges", "urge", "calls", "called", "asked", "lobbying", "should", "expected", "poised",
   ]
