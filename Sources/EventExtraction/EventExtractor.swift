@@ -67,6 +67,8 @@ public struct EventExtractor: Sendable {
     var recent = false
     /// The sentence speaks in the future or conditional ("will", "would", "plans to").
     var future = false
+    /// The sentence dates the step weeks back or only by an earlier month ("in June").
+    var stale = false
   }
 
   struct Doc {
@@ -280,6 +282,7 @@ public struct EventExtractor: Sendable {
         m.subject = m.subject || c.subject
         m.recent = m.recent || c.recent
         m.future = m.future && c.future
+        m.stale = m.stale && c.stale
         groups[g] = m
       } else if c.hasParty {
         keyOf[key] = groups.count
@@ -440,6 +443,7 @@ public struct EventExtractor: Sendable {
       if g.subject { s += 0.1 }
       if g.recent { s += 0.1 }
       if g.future, !["threaten", "propose"].contains(g.action) { s -= 0.05 }
+      if g.stale, !title, first != 0 { s -= 0.15 }
       if genre >= 4 { s -= 0.15 } else if genre >= 3 { s -= 0.05 }
       if ProcessInfo.processInfo.environment["EXTRACT_DEBUG"] != nil {
         print(
@@ -469,8 +473,12 @@ public struct EventExtractor: Sendable {
 
   // MARK: sentence-level detection
 
-  static let importWords: Set<String> = ["imports", "import", "purchases", "buying", "shipments", "entry"]
-  static let exportWords: Set<String> = ["exports", "export", "sales", "shipments", "supplies", "supply"]
+  static let importWords: Set<String> = [
+    "imports", "import", "importing", "purchases", "buying", "shipments", "entry",
+  ]
+  static let exportWords: Set<String> = [
+    "exports", "export", "exporting", "sales", "shipments", "supplies", "supply",
+  ]
   static let barVerbs: Set<String> = [
     "ban", "bans", "banned", "banning", "halt", "halts", "halted", "halting", "suspend", "suspends",
     "suspended",
@@ -675,6 +683,8 @@ public struct EventExtractor: Sendable {
         if EventLexicon.reactions.contains(w) { return nil }
         if EventLexicon.privateParties.contains(w), v - j <= 2 { return nil }
         if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
+        // "Analysts at X said …", "Economists said China would …": someone else's view.
+        if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return nil }
       }
       if doc.parties.contains(where: { $0.range.lowerBound == j }) { sawParty = true }
       j += 1
@@ -691,7 +701,10 @@ public struct EventExtractor: Sendable {
       if EventLexicon.negations.contains(words[k]) && words[k] != "no" { return nil }
       k += 1
     }
-    if !isThreat, r.contains(where: { words[$0] == "if" || words[$0] == "whether" || words[$0] == "unless" })
+    // Conditionals anywhere; "whether" only before the verb ("opened an investigation into
+    // whether imports threaten security" is the news).
+    if !isThreat,
+      r.contains(where: { words[$0] == "if" || words[$0] == "unless" || words[$0] == "whether" && $0 < v })
     {
       return nil
     }
@@ -748,6 +761,8 @@ public struct EventExtractor: Sendable {
         return nil
       }
       guard x.date != nil, [.time, .day, .week, .month].contains(x.granularity) else { continue }
+      // The dateline dates the report, not the announcement; it is the fallback.
+      if doc.datelineRange.contains(xr.lowerBound) { continue }
       if EventLexicon.effectCues.contains(before) || after == "deadline" { continue }
       // A date governed by a verb of a background clause ("the rules it issued on Oct. 9").
       var gv = xr.lowerBound - 1
@@ -850,6 +865,10 @@ public struct EventExtractor: Sendable {
     if let x = dateExpr, let d = x.date, x.granularity == .day || x.granularity == .time {
       if let ref = reference { recent = (-1...8).contains(d.days(to: ref)) } else { recent = true }
     }
+    var stale = false
+    if let x = dateExpr, let d = x.date, let ref = reference {
+      stale = x.granularity == .month ? d.month != ref.month || d.year != ref.year : d.days(to: ref) > 10
+    }
     let future = (r.lowerBound..<v).contains { ["will", "would", "to"].contains(words[$0]) && v - $0 <= 3 }
     var confidence = 0.55
     if actor != nil { confidence += 0.15 }
@@ -869,7 +888,7 @@ public struct EventExtractor: Sendable {
           || ps.contains {
             $0.range.lowerBound == actorIx && actorIx > r.lowerBound && words[actorIx - 1] == "by"
           }),
-      recent: recent, future: future)
+      recent: recent, future: future, stale: stale)
   }
 
   /// Paragraph number of every token (a paragraph starts at a line break).
@@ -952,6 +971,19 @@ public struct EventExtractor: Sendable {
   /// Oct. 9"), a relative clause ("a rule that extended export restrictions"), or a temporal
   /// subordinate clause with its own subject ("days after Beijing tightened … and Washington
   /// threatened further tariffs").
+  /// `true` when "that" at `j` opens the complement of a reporting verb a few words back ("said
+  /// late on Tuesday in Washington that …"), with no measure noun in between.
+  static func reportedClause(_ doc: Doc, that j: Int, from lo: Int) -> Bool {
+    var k = j - 1
+    while k >= lo, j - k <= 8 {
+      if doc.tokens[k].kind == .punct, doc.tokens[k].scalar != "." { return false }
+      if reportingVerbs.contains(doc.words[k]) { return true }
+      if doc.measures.contains(where: { $0.range.contains(k) }) { return false }
+      k -= 1
+    }
+    return false
+  }
+
   static func backgroundClause(_ doc: Doc, verb i: Int, sentence r: Range<Int>) -> Bool {
     let words = doc.words
     let tokens = doc.tokens
@@ -972,6 +1004,7 @@ public struct EventExtractor: Sendable {
         if w == "that",
           prev.isEmpty || reportingVerbs.contains(prev) || reportingVerbs.contains(prev2)
             || prev.hasSuffix("ed")
+            || EventExtractor.reportedClause(doc, that: j, from: r.lowerBound)
         {
           break
         }
