@@ -248,8 +248,10 @@ public struct EventExtractor: Sendable {
     candidates.removeAll { c in
       c.fromTitle
         && bodyCandidates.contains { b in
-          !b.fromTitle && b.type == c.type && (b.actor ?? mainActor) == (c.actor ?? mainActor)
-            && (b.action == c.action || c.action == "propose" || c.action == "other")
+          !b.fromTitle && (b.actor ?? mainActor) == (c.actor ?? mainActor)
+            && (b.type == c.type
+              && (b.action == c.action || c.action == "propose" || c.action == "other")
+              || b.action == c.action && b.action != "impose")
         }
     }
     for var c in candidates {
@@ -261,7 +263,15 @@ public struct EventExtractor: Sendable {
         if let other = doc.parties.first(where: { $0.code != actor })?.code { c.targets = [other] }
       }
       let actionKey = c.type == "agreement" || c.type == "negotiation" ? "agree" : c.action
-      let key = c.type + "|" + actor + "|" + actionKey
+      var key = c.type + "|" + actor + "|" + actionKey
+      // One deal per article: its parties' steps ("Japan will cut tariffs") join the agreement.
+      if c.type == "agreement", keyOf[key] == nil,
+        let g = groups.firstIndex(where: {
+          $0.type == "agreement" && ($0.targets.contains(actor) || c.targets.contains($0.actor ?? ""))
+        })
+      {
+        key = groups[g].type + "|" + (groups[g].actor ?? "") + "|agree"
+      }
       if let g = keyOf[key] {
         var m = groups[g]
         for t in c.targets where !m.targets.contains(t) { m.targets.append(t) }
@@ -599,6 +609,10 @@ public struct EventExtractor: Sendable {
           }
           if action == "impose" { action = "agree" }
         }
+        if action == "agree", type != "agreement", type != "negotiation", w.hasPrefix("sign") {
+          // "Trump signs steel tariffs": signing a measure puts it in force.
+          action = "impose"
+        }
         if action == "agree", type != "agreement", type != "negotiation" {
           // "agreed to lift tariffs": the following verb decides.
           if i + 2 < r.upperBound, words[i + 1] == "to", let next = EventLexicon.verbs[words[i + 2]],
@@ -661,7 +675,7 @@ public struct EventExtractor: Sendable {
           if !isThreat || j > v { return nil }
           if w != "if" && w != "unless" { return nil }
         }
-        if w == "expected" || w == "poised" || w == "set" && j + 1 < v && words[j + 1] == "to" && false {
+        if w == "expected" || w == "poised" || w == "set" && v - j <= 3 && words[j + 1] == "to" {
           return nil
         }
         // "would" is an announcement only as reported speech ("said it would impose"); otherwise
@@ -809,7 +823,7 @@ public struct EventExtractor: Sendable {
       var target = EventLexicon.targetPrepositions.contains(prev) && prev != "and"
       if prev == "and" || prev.isEmpty && tokens[max(0, p.range.lowerBound - 1)].scalar == "-" {
         // "US and China", "US-China": same role as the previous party.
-        target = roles.last.map { _ in true } ?? false
+        target = roles.last?.target ?? false
       }
       if prev == "by" { target = false }
       if EventLexicon.goods.contains(next)
