@@ -564,10 +564,16 @@ public struct EventExtractor: Sendable {
       if w == "may" || w == "rule", tokens[i].capitalized { continue }
       let nextWord = i + 1 < r.upperBound ? words[i + 1] : ""
       if ["strike", "strikes", "struck", "striking"].contains(w), nextWord == "down" { verbAction = "rule" }
+      var reach = 10
       if w.hasPrefix("sign"),
         (i + 1..<min(r.upperBound, i + 4)).contains(where: { EventLexicon.instruments.contains(words[$0]) })
       {
         verbAction = "announce"
+      }
+      // "signed the Inflation Reduction Act into law, … including tax credits": the law's measures.
+      if w.hasPrefix("sign"), (i + 1..<min(r.upperBound, i + 8)).contains(where: { words[$0] == "law" }) {
+        verbAction = "announce"
+        reach = 40
       }
       if i >= r.lowerBound + 2, words[i - 1] == "to", let gov = EventLexicon.governing[words[i - 2]] {
         verbAction = verbAction == "agree" ? verbAction : (gov == "threaten" ? "threaten" : "propose")
@@ -585,7 +591,7 @@ public struct EventExtractor: Sendable {
           dist = m.range.lowerBound - i
           // "added Lockheed Martin and a unit of Raytheon to its unreliable entity list".
           let listing = m.key.hasSuffix("list") && EventExtractor.listingVerbs.contains(w)
-          if dist > (listing ? 20 : 10) { continue }
+          if dist > (listing ? max(reach, 20) : reach) { continue }
         } else {
           dist = i - m.range.upperBound + 2
           if dist > 7 { continue }
@@ -619,7 +625,7 @@ public struct EventExtractor: Sendable {
             next != "agree"
           {
             action = next == "announce" ? "impose" : next
-          } else {
+          } else if type != "subsidy" {
             type = "agreement"
           }
         }
@@ -695,7 +701,12 @@ public struct EventExtractor: Sendable {
           return nil
         }
         if EventLexicon.reactions.contains(w) { return nil }
-        if EventLexicon.privateParties.contains(w), v - j <= 2 { return nil }
+        // "Chinese companies added to a U.S. blacklist" is passive: the companies are the object.
+        if EventLexicon.privateParties.contains(w), v - j <= 2,
+          !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
+        {
+          return nil
+        }
         if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
         // "Analysts at X said …", "Economists said China would …": someone else's view.
         if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return nil }
@@ -1053,7 +1064,7 @@ public struct EventExtractor: Sendable {
 
   static func direction(type: String, action: String, words: [String]) -> String {
     switch action {
-    case "lift", "agree": return type == "negotiation" ? "neutral" : "liberalize"
+    case "lift", "agree": return type == "negotiation" || type == "subsidy" ? "neutral" : "liberalize"
     case "extend":
       if type == "agreement" || words.contains(where: { liberalizingContext.contains($0) }) {
         return "liberalize"

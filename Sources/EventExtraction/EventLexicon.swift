@@ -43,7 +43,11 @@ enum EventLexicon {
     "dialogue": "negotiation",
     "subsidy": "subsidy", "subsidies": "subsidy", "tax credit": "subsidy", "tax credits": "subsidy",
     "grants": "subsidy", "incentives": "subsidy", "financial support": "subsidy",
-    "subsidised loans": "subsidy",
+    "subsidised loans": "subsidy", "subsidized loans": "subsidy", "equity stake": "subsidy",
+    "price floor": "subsidy", "minimum price": "subsidy", "loan guarantee": "subsidy",
+    "loan guarantees": "subsidy", "grant": "subsidy", "funding": "subsidy",
+    "deposits": "anti_dumping", "cash deposits": "anti_dumping", "security deposits": "anti_dumping",
+    "blacklists": "sanction", "trade blacklist": "export_control", "export blacklist": "export_control",
     "investigation": "other", "probe": "other", "inquiry": "other", "review": "other",
   ]
 
@@ -57,7 +61,7 @@ enum EventLexicon {
     }
     add(
       "impose",
-      "impose imposes imposed imposing slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded broaden broadens broadened widen widens widened blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
+      "impose imposes imposed imposing double doubles doubled doubling triple triples tripled slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded broaden broadens broadened widen widens widened blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
     )
     add("threaten", "threaten threatens threatened threatening warn warns warned vow vows vowed")
     add(
