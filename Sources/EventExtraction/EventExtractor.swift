@@ -1,4 +1,3 @@
-import Foundation
 import MarketData
 
 /// Finds trade-policy announcements in articles, classifies and dates them, resolves parties,
@@ -69,6 +68,8 @@ public struct EventExtractor: Sendable {
     var future = false
     /// The sentence dates the step weeks back or only by an earlier month ("in June").
     var stale = false
+    /// The sentence opens with "Separately" or "In a separate …": a second piece of news.
+    var separate = false
   }
 
   struct Doc {
@@ -248,7 +249,9 @@ public struct EventExtractor: Sendable {
     candidates.removeAll { c in
       c.fromTitle
         && bodyCandidates.contains { b in
-          !b.fromTitle && (b.actor ?? mainActor) == (c.actor ?? mainActor)
+          !b.fromTitle
+            && ((b.actor ?? mainActor) == (c.actor ?? mainActor)
+              || c.targets.contains(b.actor ?? "") && b.targets.contains(c.actor ?? ""))
             && (b.type == c.type
               && (b.action == c.action || c.action == "propose" || c.action == "other")
               || b.action == c.action && b.action != "impose")
@@ -293,6 +296,7 @@ public struct EventExtractor: Sendable {
         m.recent = m.recent || c.recent
         m.future = m.future && c.future
         m.stale = m.stale && c.stale
+        m.separate = m.separate || c.separate
         groups[g] = m
       } else if c.hasParty {
         keyOf[key] = groups.count
@@ -449,17 +453,21 @@ public struct EventExtractor: Sendable {
         if lo < doc.titleEnd { title = true } else { first = min(first, rank[paragraphOf[lo]] ?? 99) }
       }
       if title || headlineTypes.contains(g.type) { s += 0.1 }
-      if first == 0 { s += 0.15 } else if first == 1 { s += 0.05 } else if first >= 3 { s -= 0.1 }
+      if first == 0 {
+        s += 0.15
+      } else if first == 1 {
+        s += 0.05
+      } else if first >= 3, first != Int.max {
+        s -= 0.1
+      }
+      // A headline the body never restates is weaker evidence than a lead sentence.
+      if first == Int.max { s -= 0.05 }
       if g.subject { s += 0.1 }
       if g.recent { s += 0.1 }
       if g.future, !["threaten", "propose"].contains(g.action) { s -= 0.05 }
       if g.stale, !title, first != 0 { s -= 0.15 }
+      if g.separate, g.recent { s += 0.1 }
       if genre >= 4 { s -= 0.15 } else if genre >= 3 { s -= 0.05 }
-      if ProcessInfo.processInfo.environment["EXTRACT_DEBUG"] != nil {
-        print(
-          "  cand s=\(s) title=\(title) para=\(first) subj=\(g.subject) recent=\(g.recent) fut=\(g.future) genre=\(genre) \(g.type)/\(g.action): \(g.evidence.prefix(80))"
-        )
-      }
       var c = g
       c.confidence = min(0.99, max(0.05, s))
       scored.append((c, s))
@@ -473,13 +481,24 @@ public struct EventExtractor: Sendable {
             || rank[paragraphOf[doc.sentenceRanges[sIx].lowerBound]] == 0)
       } || headlineTypes.contains(c.type)
     }
-    if !leadNews { scored.removeAll { !$0.0.recent } }
+    if !leadNews {
+      scored.removeAll { c, _ in
+        !c.recent
+          || !c.separate
+            && !c.sentences.contains { sIx in
+              sIx < doc.sentenceRanges.count
+                && rank[paragraphOf[doc.sentenceRanges[sIx].lowerBound]] ?? 99 <= 2
+            }
+      }
+    }
     let best = scored.map(\.1).max() ?? 0
-    return scored.filter { $0.1 >= mainThreshold && ($0.1 >= best || $0.1 >= secondThreshold) }.map(\.0)
+    return scored.filter {
+      $0.1 >= mainThreshold - 1e-9 && ($0.1 >= best - 1e-9 || $0.1 >= secondThreshold - 1e-9)
+    }.map(\.0)
   }
 
   static let mainThreshold = 0.5
-  static let secondThreshold = 0.6
+  static let secondThreshold = 0.65
 
   // MARK: sentence-level detection
 
@@ -710,6 +729,13 @@ public struct EventExtractor: Sendable {
         if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
         // "Analysts at X said …", "Economists said China would …": someone else's view.
         if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return nil }
+        // "Industry groups in British Columbia said …": a private subject opens the sentence.
+        if PartyLexicon.commentators.contains(w) || EventLexicon.privateParties.contains(w),
+          j - clauseStart <= 1 || j - doc.datelineRange.upperBound <= 2 && j >= doc.datelineRange.upperBound,
+          !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
+        {
+          return nil
+        }
       }
       if doc.parties.contains(where: { $0.range.lowerBound == j }) { sawParty = true }
       j += 1
@@ -913,7 +939,10 @@ public struct EventExtractor: Sendable {
           || ps.contains {
             $0.range.lowerBound == actorIx && actorIx > r.lowerBound && words[actorIx - 1] == "by"
           }),
-      recent: recent, future: future, stale: stale)
+      recent: recent, future: future, stale: stale,
+      separate: (r.lowerBound..<min(r.upperBound, r.lowerBound + 3)).contains {
+        words[$0] == "separately" || words[$0] == "separate"
+      })
   }
 
   /// Paragraph number of every token (a paragraph starts at a line break).

@@ -94,7 +94,8 @@ enum EventLexicon {
     "could", "might", "may", "considering", "considers", "consider", "mulls", "mulling", "mull", "weighs",
     "weighing", "weigh", "contemplating", "contemplates", "reportedly", "possible", "possibly", "potential",
     "potentially", "likely", "unlikely", "speculation", "rumours", "rumors", "if", "unless", "whether",
-    "perhaps", "expect", "expects", "bet", "bets", "betting", "wager", "speculate", "speculated",
+    "perhaps", "consideration", "expect", "expects", "bet", "bets", "betting", "wager", "speculate",
+    "speculated",
     "predicting", "predict", "predicts", "forecast", "hopes", "hope",
     "hoping",
     "urged", "urges", "urge", "calls", "called", "asked", "lobbying", "should", "expected", "poised",
@@ -103,7 +104,7 @@ enum EventLexicon {
   /// Words that negate the statement.
   static let negations: Set<String> = [
     "not", "no", "never", "denied", "denies", "deny", "refused", "refuses", "rejected", "rejects", "declined",
-    "declines", "without", "nor", "t",
+    "declines", "without", "nor", "t", "failed", "fail", "fails", "unable",
   ]
 
   /// Words that mark a background mention of an old measure.
