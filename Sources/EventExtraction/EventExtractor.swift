@@ -548,7 +548,11 @@ public struct EventExtractor: Sendable {
     for i in r where tokens[i].kind == .word {
       let w = words[i]
       // Verb + imports/exports ("halted imports of…", "resumed exports").
-      if EventExtractor.barVerbs.contains(w) || EventExtractor.resumeVerbs.contains(w),
+      // After a possessive the word is a noun ("the EU's ban on imports").
+      let possessed =
+        i >= r.lowerBound + 2 && words[i - 1] == "s"
+        && (tokens[i - 2].scalar == "'" || tokens[i - 2].scalar == "\u{2019}")
+      if !possessed, EventExtractor.barVerbs.contains(w) || EventExtractor.resumeVerbs.contains(w),
         !EventExtractor.backgroundClause(doc, verb: i, sentence: r)
       {
         var j = i + 1
@@ -572,7 +576,7 @@ public struct EventExtractor: Sendable {
       }
       guard var verbAction = EventLexicon.verbs[w] else { continue }
       // After a determiner the word is a noun ("a rule", "the ban", "its new curbs").
-      if i > r.lowerBound, EventExtractor.determiners.contains(words[i - 1]) { continue }
+      if i > r.lowerBound, EventExtractor.determiners.contains(words[i - 1]) || possessed { continue }
       // A participle after a preposition is an adjective ("affiliates of blacklisted companies").
       if i > r.lowerBound, w.hasSuffix("ed") || w.hasSuffix("ing"),
         ["of", "for", "on", "with", "into", "against"].contains(words[i - 1])
