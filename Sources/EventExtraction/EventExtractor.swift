@@ -585,8 +585,20 @@ public struct EventExtractor: Sendable {
       }
       if EventExtractor.backgroundClause(doc, verb: i, sentence: r) { continue }
       if w == "may" || w == "rule", tokens[i].capitalized { continue }
+      // A purpose, not the step: "export controls designed to cut China off".
+      if i >= r.lowerBound + 2, words[i - 1] == "to", EventExtractor.purposeWords.contains(words[i - 2]) {
+        continue
+      }
       let nextWord = i + 1 < r.upperBound ? words[i + 1] : ""
       if ["strike", "strikes", "struck", "striking"].contains(w), nextWord == "down" { verbAction = "rule" }
+      // "put most of his new tariffs on hold": a pause.
+      if EventExtractor.listingVerbs.contains(w),
+        (i + 1..<min(r.upperBound, i + 12)).contains(where: {
+          words[$0] == "hold" && words[$0 - 1] == "on"
+        })
+      {
+        verbAction = "lift"
+      }
       var reach = 10
       if w.hasPrefix("sign"),
         (i + 1..<min(r.upperBound, i + 4)).contains(where: { EventLexicon.instruments.contains(words[$0]) })
@@ -1004,6 +1016,10 @@ public struct EventExtractor: Sendable {
     "added", "showed", "shows", "insisted", "argued", "warned", "decided", "agreed", "means", "signalled",
     "signaled", "indicated", "reported", "reports", "ruled", "determined", "found", "ensure", "ensures",
   ]
+  /// Words before "to" that make the following verb a purpose ("designed to cut").
+  static let purposeWords: Set<String> = [
+    "designed", "aimed", "meant", "intended", "aiming", "help", "helps",
+  ]
   /// Verbs that put names on a list ("added … to the entity list").
   static let listingVerbs: Set<String> = [
     "add", "adds", "added", "adding", "put", "puts", "putting", "place", "places", "placed", "placing",
@@ -1173,6 +1189,14 @@ public struct EventExtractor: Sendable {
       if EventLexicon.effectCues.contains(before) { continue }
       if let ref = reference, let d = x.date, ref.days(to: d) > 0 { continue }
       return x
+    }
+    // The next sentence often attributes the lead: "The ministry said on Thursday that …".
+    guard let next = doc.sentenceRanges.first(where: { $0.lowerBound >= lead.upperBound }) else { return nil }
+    for (x, xr) in doc.expressions where next.contains(xr.lowerBound) {
+      guard x.date != nil, x.granularity == .day || x.granularity == .time else { continue }
+      if let ref = reference, let d = x.date, ref.days(to: d) > 0 || d.days(to: ref) > 8 { continue }
+      let lo = max(next.lowerBound, xr.lowerBound - 3)
+      if (lo..<xr.lowerBound).contains(where: { announcingVerbs.contains(doc.words[$0]) }) { return x }
     }
     return nil
   }
