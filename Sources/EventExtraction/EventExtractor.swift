@@ -60,6 +60,16 @@ public struct EventExtractor: Sendable {
     var hasParty = true
     /// Sentences that reported this event (grows when candidates merge).
     var sentences: [Int] = []
+    /// The actor is named in the sentence as the subject of the trigger verb (or after "by").
+    var subject = false
+    /// The sentence dates the announcement within a week before the publication.
+    var recent = false
+    /// The sentence speaks in the future or conditional ("will", "would", "plans to").
+    var future = false
+    /// The sentence dates the step weeks back or only by an earlier month ("in June").
+    var stale = false
+    /// The sentence opens with "Separately" or "In a separate …": a second piece of news.
+    var separate = false
   }
 
   struct Doc {
@@ -235,11 +245,16 @@ public struct EventExtractor: Sendable {
     // A headline restates the body's announcement: drop title candidates whose type (and actor)
     // a body sentence also reports, whatever verb the headline used.
     let bodyCandidates = candidates.filter { !$0.fromTitle }
+    let headlineTypes = Set(candidates.filter(\.fromTitle).map(\.type))
     candidates.removeAll { c in
       c.fromTitle
         && bodyCandidates.contains { b in
-          !b.fromTitle && b.type == c.type && (b.actor ?? mainActor) == (c.actor ?? mainActor)
-            && (b.action == c.action || c.action == "propose" || c.action == "other")
+          !b.fromTitle
+            && ((b.actor ?? mainActor) == (c.actor ?? mainActor)
+              || c.targets.contains(b.actor ?? "") && b.targets.contains(c.actor ?? ""))
+            && (b.type == c.type
+              && (b.action == c.action || c.action == "propose" || c.action == "other")
+              || b.action == c.action && b.action != "impose")
         }
     }
     for var c in candidates {
@@ -251,7 +266,15 @@ public struct EventExtractor: Sendable {
         if let other = doc.parties.first(where: { $0.code != actor })?.code { c.targets = [other] }
       }
       let actionKey = c.type == "agreement" || c.type == "negotiation" ? "agree" : c.action
-      let key = c.type + "|" + actor + "|" + actionKey
+      var key = c.type + "|" + actor + "|" + actionKey
+      // One deal per article: its parties' steps ("Japan will cut tariffs") join the agreement.
+      if c.type == "agreement", keyOf[key] == nil,
+        let g = groups.firstIndex(where: {
+          $0.type == "agreement" && ($0.targets.contains(actor) || c.targets.contains($0.actor ?? ""))
+        })
+      {
+        key = groups[g].type + "|" + (groups[g].actor ?? "") + "|agree"
+      }
       if let g = keyOf[key] {
         var m = groups[g]
         for t in c.targets where !m.targets.contains(t) { m.targets.append(t) }
@@ -269,17 +292,23 @@ public struct EventExtractor: Sendable {
           m.fromTitle = false
         }
         m.confidence = min(0.99, max(m.confidence, c.confidence) + 0.05)
+        m.subject = m.subject || c.subject
+        m.recent = m.recent || c.recent
+        m.future = m.future && c.future
+        m.stale = m.stale && c.stale
+        m.separate = m.separate || c.separate
         groups[g] = m
       } else if c.hasParty {
         keyOf[key] = groups.count
         groups.append(c)
       }
     }
+    let paragraphOf = EventExtractor.paragraphs(doc)
+    groups = EventExtractor.select(groups, doc, paragraphOf: paragraphOf, headlineTypes: headlineTypes)
     let mentions = options.aliases.mentions(doc.tokens, doc.words, doc.bytes)
     let leadTime = EventExtractor.leadTime(doc)
     // Companies go with the event whose sentence or paragraph names them; companies tied to no
     // event (a market-reaction paragraph, the headline) go with every event of the article.
-    let paragraphOf = EventExtractor.paragraphs(doc)
     var eventParagraphs: [Set<Int>] = []
     for g in groups {
       var ps = Set<Int>()
@@ -367,10 +396,118 @@ public struct EventExtractor: Sendable {
     return (events, warnings)
   }
 
+  // MARK: article-level scoring
+
+  /// Article genres whose trade-policy words are usually context, not news: earnings reports,
+  /// statistics releases, market wraps, previews and opinion. Returns how many genre cues the body
+  /// carries (distinct cue words per genre, the strongest genre counts).
+  static func genreStrength(_ doc: Doc) -> Int {
+    var seen = Set<String>()
+    for i in doc.titleEnd..<doc.words.count where doc.tokens[i].kind == .word {
+      let w = doc.words[i]
+      if genreCues[w] != nil { seen.insert(w) }
+    }
+    var perGenre: [String: Int] = [:]
+    for w in seen { if let g = genreCues[w] { perGenre[g, default: 0] += 1 } }
+    return perGenre.values.max() ?? 0
+  }
+
+  static let genreCues: [String: String] = {
+    var m: [String: String] = [:]
+    func add(_ g: String, _ ws: String) { for w in ws.split(separator: " ") { m[String(w)] = g } }
+    add(
+      "earnings",
+      "earnings revenue revenues profit profits quarterly guidance outlook margin margins eps fiscal forecast forecasts results"
+    )
+    add(
+      "statistics",
+      "surplus deficit year-on-year statistics figures data customs grew contracted widened narrowed")
+    add("market", "shares stocks index futures investors traders yields bonds rallied slumped benchmark")
+    add("opinion", "we our i should opinion column argue")
+    add("preview", "ahead upcoming summit scheduled due expected")
+    return m
+  }()
+
+  /// Scores the candidate events of one article and keeps those that state news. Wire copy puts
+  /// the article's announcement in the headline and the lead paragraph; a later sentence is news
+  /// only with its own evidence (the actor as subject, a recent date). Articles of a non-event
+  /// genre (earnings, statistics, markets, opinion, previews) need stronger evidence throughout.
+  static func select(
+    _ groups: [Candidate], _ doc: Doc, paragraphOf: [Int], headlineTypes: Set<String>
+  ) -> [Candidate] {
+    guard !groups.isEmpty else { return groups }
+    // Body paragraphs in order; the lead paragraph is the first one with a sentence of six words.
+    var rank: [Int: Int] = [:]
+    for r in doc.sentenceRanges where r.lowerBound >= doc.titleEnd {
+      let p = paragraphOf[r.lowerBound]
+      if rank[p] == nil, r.filter({ doc.tokens[$0].kind == .word }).count >= 6 { rank[p] = rank.count }
+    }
+    let genre = genreStrength(doc)
+    var scored: [(Candidate, Double)] = []
+    for g in groups {
+      var s = 0.5
+      var title = false
+      var first = Int.max
+      for sIx in g.sentences where sIx < doc.sentenceRanges.count {
+        let lo = doc.sentenceRanges[sIx].lowerBound
+        if lo < doc.titleEnd { title = true } else { first = min(first, rank[paragraphOf[lo]] ?? 99) }
+      }
+      if title || headlineTypes.contains(g.type) { s += 0.1 }
+      if first == 0 {
+        s += 0.15
+      } else if first == 1 {
+        s += 0.05
+      } else if first >= 3, first != Int.max {
+        s -= 0.1
+      }
+      // A headline the body never restates is weaker evidence than a lead sentence.
+      if first == Int.max { s -= 0.05 }
+      if g.subject { s += 0.1 }
+      if g.recent { s += 0.1 }
+      if g.future, !["threaten", "propose"].contains(g.action) { s -= 0.05 }
+      if g.stale, !title, first != 0 { s -= 0.15 }
+      if g.separate, g.recent { s += 0.1 }
+      if genre >= 4 { s -= 0.15 } else if genre >= 3 { s -= 0.05 }
+      var c = g
+      c.confidence = min(0.99, max(0.05, s))
+      scored.append((c, s))
+    }
+    // Without a candidate in the headline or the lead paragraph the article is about something
+    // else (earnings, data, a retrospective): a later sentence needs its own recent date.
+    let leadNews = scored.contains { c, _ in
+      c.sentences.contains { sIx in
+        sIx < doc.sentenceRanges.count
+          && (doc.sentenceRanges[sIx].lowerBound < doc.titleEnd
+            || rank[paragraphOf[doc.sentenceRanges[sIx].lowerBound]] == 0)
+      } || headlineTypes.contains(c.type)
+    }
+    if !leadNews {
+      scored.removeAll { c, _ in
+        !c.recent
+          || !c.separate
+            && !c.sentences.contains { sIx in
+              sIx < doc.sentenceRanges.count
+                && rank[paragraphOf[doc.sentenceRanges[sIx].lowerBound]] ?? 99 <= 2
+            }
+      }
+    }
+    let best = scored.map(\.1).max() ?? 0
+    return scored.filter {
+      $0.1 >= mainThreshold - 1e-9 && ($0.1 >= best - 1e-9 || $0.1 >= secondThreshold - 1e-9)
+    }.map(\.0)
+  }
+
+  static let mainThreshold = 0.5
+  static let secondThreshold = 0.65
+
   // MARK: sentence-level detection
 
-  static let importWords: Set<String> = ["imports", "import", "purchases", "buying", "shipments", "entry"]
-  static let exportWords: Set<String> = ["exports", "export", "sales", "shipments", "supplies", "supply"]
+  static let importWords: Set<String> = [
+    "imports", "import", "importing", "purchases", "buying", "shipments", "entry",
+  ]
+  static let exportWords: Set<String> = [
+    "exports", "export", "exporting", "sales", "shipments", "supplies", "supply",
+  ]
   static let barVerbs: Set<String> = [
     "ban", "bans", "banned", "banning", "halt", "halts", "halted", "halting", "suspend", "suspends",
     "suspended",
@@ -411,7 +548,11 @@ public struct EventExtractor: Sendable {
     for i in r where tokens[i].kind == .word {
       let w = words[i]
       // Verb + imports/exports ("halted imports of…", "resumed exports").
-      if EventExtractor.barVerbs.contains(w) || EventExtractor.resumeVerbs.contains(w),
+      // After a possessive the word is a noun ("the EU's ban on imports").
+      let possessed =
+        i >= r.lowerBound + 2 && words[i - 1] == "s"
+        && (tokens[i - 2].scalar == "'" || tokens[i - 2].scalar == "\u{2019}")
+      if !possessed, EventExtractor.barVerbs.contains(w) || EventExtractor.resumeVerbs.contains(w),
         !EventExtractor.backgroundClause(doc, verb: i, sentence: r)
       {
         var j = i + 1
@@ -435,7 +576,7 @@ public struct EventExtractor: Sendable {
       }
       guard var verbAction = EventLexicon.verbs[w] else { continue }
       // After a determiner the word is a noun ("a rule", "the ban", "its new curbs").
-      if i > r.lowerBound, EventExtractor.determiners.contains(words[i - 1]) { continue }
+      if i > r.lowerBound, EventExtractor.determiners.contains(words[i - 1]) || possessed { continue }
       // A participle after a preposition is an adjective ("affiliates of blacklisted companies").
       if i > r.lowerBound, w.hasSuffix("ed") || w.hasSuffix("ing"),
         ["of", "for", "on", "with", "into", "against"].contains(words[i - 1])
@@ -444,12 +585,30 @@ public struct EventExtractor: Sendable {
       }
       if EventExtractor.backgroundClause(doc, verb: i, sentence: r) { continue }
       if w == "may" || w == "rule", tokens[i].capitalized { continue }
+      // A purpose, not the step: "export controls designed to cut China off".
+      if i >= r.lowerBound + 2, words[i - 1] == "to", EventExtractor.purposeWords.contains(words[i - 2]) {
+        continue
+      }
       let nextWord = i + 1 < r.upperBound ? words[i + 1] : ""
       if ["strike", "strikes", "struck", "striking"].contains(w), nextWord == "down" { verbAction = "rule" }
+      // "put most of his new tariffs on hold": a pause.
+      if EventExtractor.listingVerbs.contains(w),
+        (i + 1..<min(r.upperBound, i + 12)).contains(where: {
+          words[$0] == "hold" && words[$0 - 1] == "on"
+        })
+      {
+        verbAction = "lift"
+      }
+      var reach = 10
       if w.hasPrefix("sign"),
         (i + 1..<min(r.upperBound, i + 4)).contains(where: { EventLexicon.instruments.contains(words[$0]) })
       {
         verbAction = "announce"
+      }
+      // "signed the Inflation Reduction Act into law, … including tax credits": the law's measures.
+      if w.hasPrefix("sign"), (i + 1..<min(r.upperBound, i + 8)).contains(where: { words[$0] == "law" }) {
+        verbAction = "announce"
+        reach = 40
       }
       if i >= r.lowerBound + 2, words[i - 1] == "to", let gov = EventLexicon.governing[words[i - 2]] {
         verbAction = verbAction == "agree" ? verbAction : (gov == "threaten" ? "threaten" : "propose")
@@ -465,7 +624,9 @@ public struct EventExtractor: Sendable {
         let dist: Int
         if m.range.lowerBound >= i {
           dist = m.range.lowerBound - i
-          if dist > 10 { continue }
+          // "added Lockheed Martin and a unit of Raytheon to its unreliable entity list".
+          let listing = m.key.hasSuffix("list") && EventExtractor.listingVerbs.contains(w)
+          if dist > (listing ? max(reach, 20) : reach) { continue }
         } else {
           dist = i - m.range.upperBound + 2
           if dist > 7 { continue }
@@ -489,13 +650,17 @@ public struct EventExtractor: Sendable {
           }
           if action == "impose" { action = "agree" }
         }
+        if action == "agree", type != "agreement", type != "negotiation", w.hasPrefix("sign") {
+          // "Trump signs steel tariffs": signing a measure puts it in force.
+          action = "impose"
+        }
         if action == "agree", type != "agreement", type != "negotiation" {
           // "agreed to lift tariffs": the following verb decides.
           if i + 2 < r.upperBound, words[i + 1] == "to", let next = EventLexicon.verbs[words[i + 2]],
             next != "agree"
           {
             action = next == "announce" ? "impose" : next
-          } else {
+          } else if type != "subsidy" {
             type = "agreement"
           }
         }
@@ -506,6 +671,17 @@ public struct EventExtractor: Sendable {
         if type == "other" { action = action == "propose" ? "propose" : action == "rule" ? "rule" : "other" }
         if action == "rule", type == "tariff" { type = m.key.contains("anti") ? "anti_dumping" : type }
         if best == nil || dist < best?.dist ?? 99 { best = (type, i, action, m.range, dist) }
+      }
+    }
+    if best == nil {
+      // "China blacklists Lockheed", "U.S. sanctions Chinese refiners": the verb is the measure,
+      // with a party as its subject right before it.
+      for i in r where i > r.lowerBound && tokens[i].kind == .word {
+        guard let type = EventExtractor.measureVerbs[words[i]],
+          doc.parties.contains(where: { $0.range.upperBound == i })
+        else { continue }
+        best = (type, i, "impose", nil, 0)
+        break
       }
     }
     guard var found = best else { return nil }
@@ -540,7 +716,14 @@ public struct EventExtractor: Sendable {
           if !isThreat || j > v { return nil }
           if w != "if" && w != "unless" { return nil }
         }
-        if w == "expected" || w == "poised" || w == "set" && j + 1 < v && words[j + 1] == "to" && false {
+        if w == "expected" || w == "poised" || w == "set" && v - j <= 3 && words[j + 1] == "to" {
+          return nil
+        }
+        // "would" is an announcement only as reported speech ("said it would impose"); otherwise
+        // it is a conditional or someone else's expectation ("investors bet Washington would …").
+        if w == "would", v - j <= 3, !isThreat,
+          !(clauseStart..<j).contains(where: { EventExtractor.announcingVerbs.contains(words[$0]) })
+        {
           return nil
         }
         if v - j <= 4, EventLexicon.negations.contains(w) { return nil }
@@ -553,8 +736,22 @@ public struct EventExtractor: Sendable {
           return nil
         }
         if EventLexicon.reactions.contains(w) { return nil }
-        if EventLexicon.privateParties.contains(w), v - j <= 2 { return nil }
+        // "Chinese companies added to a U.S. blacklist" is passive: the companies are the object.
+        if EventLexicon.privateParties.contains(w), v - j <= 2,
+          !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
+        {
+          return nil
+        }
         if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
+        // "Analysts at X said …", "Economists said China would …": someone else's view.
+        if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return nil }
+        // "Industry groups in British Columbia said …": a private subject opens the sentence.
+        if PartyLexicon.commentators.contains(w) || EventLexicon.privateParties.contains(w),
+          j - clauseStart <= 1 || j - doc.datelineRange.upperBound <= 2 && j >= doc.datelineRange.upperBound,
+          !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
+        {
+          return nil
+        }
       }
       if doc.parties.contains(where: { $0.range.lowerBound == j }) { sawParty = true }
       j += 1
@@ -571,7 +768,10 @@ public struct EventExtractor: Sendable {
       if EventLexicon.negations.contains(words[k]) && words[k] != "no" { return nil }
       k += 1
     }
-    if !isThreat, r.contains(where: { words[$0] == "if" || words[$0] == "whether" || words[$0] == "unless" })
+    // Conditionals anywhere; "whether" only before the verb ("opened an investigation into
+    // whether imports threaten security" is the news).
+    if !isThreat,
+      r.contains(where: { words[$0] == "if" || words[$0] == "unless" || words[$0] == "whether" && $0 < v })
     {
       return nil
     }
@@ -623,7 +823,13 @@ public struct EventExtractor: Sendable {
           }
         }
       }
+      // "earlier this year", "earlier in the year": an older step, not today's news.
+      if x.granularity == .year, before == "earlier" || x.text.lowercased().hasPrefix("earlier") {
+        return nil
+      }
       guard x.date != nil, [.time, .day, .week, .month].contains(x.granularity) else { continue }
+      // The dateline dates the report, not the announcement; it is the fallback.
+      if doc.datelineRange.contains(xr.lowerBound) { continue }
       if EventLexicon.effectCues.contains(before) || after == "deadline" { continue }
       // A date governed by a verb of a background clause ("the rules it issued on Oct. 9").
       var gv = xr.lowerBound - 1
@@ -670,7 +876,7 @@ public struct EventExtractor: Sendable {
       var target = EventLexicon.targetPrepositions.contains(prev) && prev != "and"
       if prev == "and" || prev.isEmpty && tokens[max(0, p.range.lowerBound - 1)].scalar == "-" {
         // "US and China", "US-China": same role as the previous party.
-        target = roles.last.map { _ in true } ?? false
+        target = roles.last?.target ?? false
       }
       if prev == "by" { target = false }
       if EventLexicon.goods.contains(next)
@@ -722,6 +928,15 @@ public struct EventExtractor: Sendable {
       commodities.append(c.name)
     }
     let fromTitle = r.lowerBound < doc.titleEnd
+    var recent = false
+    if let x = dateExpr, let d = x.date, x.granularity == .day || x.granularity == .time {
+      if let ref = reference { recent = (-1...8).contains(d.days(to: ref)) } else { recent = true }
+    }
+    var stale = false
+    if let x = dateExpr, let d = x.date, let ref = reference {
+      stale = x.granularity == .month ? d.month != ref.month || d.year != ref.year : d.days(to: ref) > 10
+    }
+    let future = (r.lowerBound..<v).contains { ["will", "would", "to"].contains(words[$0]) && v - $0 <= 3 }
     var confidence = 0.55
     if actor != nil { confidence += 0.15 }
     if dateExpr != nil { confidence += 0.1 }
@@ -734,7 +949,16 @@ public struct EventExtractor: Sendable {
       action: found.action == "announce" ? "other" : found.action,
       direction: direction, actor: actor, targets: targets, commodities: commodities, date: dateExpr,
       time: timeExpr, evidence: evidence, confidence: confidence, fromTitle: fromTitle, hasParty: !ps.isEmpty,
-      sentences: [sIx])
+      sentences: [sIx],
+      subject: actorIx >= 0
+        && (actorIx < v
+          || ps.contains {
+            $0.range.lowerBound == actorIx && actorIx > r.lowerBound && words[actorIx - 1] == "by"
+          }),
+      recent: recent, future: future, stale: stale,
+      separate: (r.lowerBound..<min(r.upperBound, r.lowerBound + 3)).contains {
+        words[$0] == "separately" || words[$0] == "separate"
+      })
   }
 
   /// Paragraph number of every token (a paragraph starts at a line break).
@@ -792,6 +1016,24 @@ public struct EventExtractor: Sendable {
     "added", "showed", "shows", "insisted", "argued", "warned", "decided", "agreed", "means", "signalled",
     "signaled", "indicated", "reported", "reports", "ruled", "determined", "found", "ensure", "ensures",
   ]
+  /// Words before "to" that make the following verb a purpose ("designed to cut").
+  static let purposeWords: Set<String> = [
+    "designed", "aimed", "meant", "intended", "aiming", "help", "helps",
+  ]
+  /// Verbs that put names on a list ("added … to the entity list").
+  static let listingVerbs: Set<String> = [
+    "add", "adds", "added", "adding", "put", "puts", "putting", "place", "places", "placed", "placing",
+  ]
+  /// Verbs that are the measure themselves in headlines ("China blacklists Lockheed").
+  static let measureVerbs: [String: String] = [
+    "blacklists": "sanction", "blacklisted": "sanction", "blacklist": "sanction", "sanctions": "sanction",
+    "sanctioned": "sanction", "embargoes": "sanction",
+  ]
+  /// Verbs of an official statement that make a following "would"/"will" an announcement.
+  static let announcingVerbs: Set<String> = [
+    "said", "says", "announced", "announces", "confirmed", "confirms", "stated", "told", "declared",
+    "decided", "pledged", "vowed", "added", "notice", "statement", "order", "decree", "wrote", "posted",
+  ]
   static let subordinators: Set<String> = ["after", "since", "following", "before"]
   static let distanceUnits: Set<String> = [
     "days", "weeks", "months", "years", "day", "week", "month", "year", "hours",
@@ -803,6 +1045,19 @@ public struct EventExtractor: Sendable {
   /// Oct. 9"), a relative clause ("a rule that extended export restrictions"), or a temporal
   /// subordinate clause with its own subject ("days after Beijing tightened … and Washington
   /// threatened further tariffs").
+  /// `true` when "that" at `j` opens the complement of a reporting verb a few words back ("said
+  /// late on Tuesday in Washington that …"), with no measure noun in between.
+  static func reportedClause(_ doc: Doc, that j: Int, from lo: Int) -> Bool {
+    var k = j - 1
+    while k >= lo, j - k <= 8 {
+      if doc.tokens[k].kind == .punct, doc.tokens[k].scalar != "." { return false }
+      if reportingVerbs.contains(doc.words[k]) { return true }
+      if doc.measures.contains(where: { $0.range.contains(k) }) { return false }
+      k -= 1
+    }
+    return false
+  }
+
   static func backgroundClause(_ doc: Doc, verb i: Int, sentence r: Range<Int>) -> Bool {
     let words = doc.words
     let tokens = doc.tokens
@@ -823,6 +1078,7 @@ public struct EventExtractor: Sendable {
         if w == "that",
           prev.isEmpty || reportingVerbs.contains(prev) || reportingVerbs.contains(prev2)
             || prev.hasSuffix("ed")
+            || EventExtractor.reportedClause(doc, that: j, from: r.lowerBound)
         {
           break
         }
@@ -857,7 +1113,7 @@ public struct EventExtractor: Sendable {
 
   static func direction(type: String, action: String, words: [String]) -> String {
     switch action {
-    case "lift", "agree": return type == "negotiation" ? "neutral" : "liberalize"
+    case "lift", "agree": return type == "negotiation" || type == "subsidy" ? "neutral" : "liberalize"
     case "extend":
       if type == "agreement" || words.contains(where: { liberalizingContext.contains($0) }) {
         return "liberalize"
@@ -933,6 +1189,14 @@ public struct EventExtractor: Sendable {
       if EventLexicon.effectCues.contains(before) { continue }
       if let ref = reference, let d = x.date, ref.days(to: d) > 0 { continue }
       return x
+    }
+    // The next sentence often attributes the lead: "The ministry said on Thursday that …".
+    guard let next = doc.sentenceRanges.first(where: { $0.lowerBound >= lead.upperBound }) else { return nil }
+    for (x, xr) in doc.expressions where next.contains(xr.lowerBound) {
+      guard x.date != nil, x.granularity == .day || x.granularity == .time else { continue }
+      if let ref = reference, let d = x.date, ref.days(to: d) > 0 || d.days(to: ref) > 8 { continue }
+      let lo = max(next.lowerBound, xr.lowerBound - 3)
+      if (lo..<xr.lowerBound).contains(where: { announcingVerbs.contains(doc.words[$0]) }) { return x }
     }
     return nil
   }

@@ -29,7 +29,8 @@ enum EventLexicon {
     "licensing requirement": "export_control", "chip curbs": "export_control",
     "export rules": "export_control",
     "sanction": "sanction", "sanctions": "sanction", "embargo": "sanction", "embargoes": "sanction",
-    "blacklist": "sanction", "asset freeze": "sanction", "sdn list": "sanction",
+    "blacklist": "sanction", "asset freeze": "sanction", "price cap": "sanction", "price caps": "sanction",
+    "sdn list": "sanction",
     "unreliable entity list": "sanction",
     "anti dumping": "anti_dumping", "antidumping": "anti_dumping", "dumping": "anti_dumping",
     "countervailing": "anti_dumping", "anti subsidy": "anti_dumping", "antisubsidy": "anti_dumping",
@@ -43,7 +44,11 @@ enum EventLexicon {
     "dialogue": "negotiation",
     "subsidy": "subsidy", "subsidies": "subsidy", "tax credit": "subsidy", "tax credits": "subsidy",
     "grants": "subsidy", "incentives": "subsidy", "financial support": "subsidy",
-    "subsidised loans": "subsidy",
+    "subsidised loans": "subsidy", "subsidized loans": "subsidy", "equity stake": "subsidy",
+    "price floor": "subsidy", "minimum price": "subsidy", "loan guarantee": "subsidy",
+    "loan guarantees": "subsidy", "grant": "subsidy", "funding": "subsidy",
+    "deposits": "anti_dumping", "cash deposits": "anti_dumping", "security deposits": "anti_dumping",
+    "blacklists": "sanction", "trade blacklist": "export_control", "export blacklist": "export_control",
     "investigation": "other", "probe": "other", "inquiry": "other", "review": "other",
   ]
 
@@ -57,7 +62,7 @@ enum EventLexicon {
     }
     add(
       "impose",
-      "impose imposes imposed imposing slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded broaden broadens broadened widen widens widened blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
+      "impose imposes imposed imposing cap caps capped capping double doubles doubled doubling triple triples tripled slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded broaden broadens broadened widen widens widened blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
     )
     add("threaten", "threaten threatens threatened threatening warn warns warned vow vows vowed")
     add(
@@ -72,7 +77,7 @@ enum EventLexicon {
       "extend", "extend extends extended extending prolong prolongs prolonged renew renews renewed renewing")
     add(
       "agree",
-      "agree agrees agreed sign signs signed signing reach reaches reached strike strikes struck seal seals sealed conclude concludes concluded finalize finalizes finalized finalise finalised clinch clinched ink inks inked settle settles settled"
+      "agree agrees agreed receive receives received sign signs signed signing reach reaches reached strike strikes struck seal seals sealed conclude concludes concluded finalize finalizes finalized finalise finalised clinch clinched ink inks inked settle settles settled"
     )
     add(
       "rule",
@@ -80,7 +85,7 @@ enum EventLexicon {
     )
     add(
       "announce",
-      "announce announces announced announcing unveil unveils unveiled unveiling decide decides decided require requires required requiring"
+      "announce announces announced announcing award awards awarded awarding unveil unveils unveiled unveiling decide decides decided require requires required requiring"
     )
     return m
   }()
@@ -90,7 +95,9 @@ enum EventLexicon {
     "could", "might", "may", "considering", "considers", "consider", "mulls", "mulling", "mull", "weighs",
     "weighing", "weigh", "contemplating", "contemplates", "reportedly", "possible", "possibly", "potential",
     "potentially", "likely", "unlikely", "speculation", "rumours", "rumors", "if", "unless", "whether",
-    "perhaps", "expect", "expects", "predicting", "predict", "predicts", "forecast", "hopes", "hope",
+    "perhaps", "consideration", "expect", "expects", "bet", "bets", "betting", "wager", "speculate",
+    "speculated",
+    "predicting", "predict", "predicts", "forecast", "hopes", "hope",
     "hoping",
     "urged", "urges", "urge", "calls", "called", "asked", "lobbying", "should", "expected", "poised",
   ]
@@ -98,7 +105,7 @@ enum EventLexicon {
   /// Words that negate the statement.
   static let negations: Set<String> = [
     "not", "no", "never", "denied", "denies", "deny", "refused", "refuses", "rejected", "rejects", "declined",
-    "declines", "without", "nor", "t",
+    "declines", "without", "nor", "t", "failed", "fail", "fails", "unable",
   ]
 
   /// Words that mark a background mention of an old measure.

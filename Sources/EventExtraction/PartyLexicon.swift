@@ -123,6 +123,13 @@ enum PartyLexicon {
     "buenos aires", "santiago", "lima", "bogota", "pyongyang", "singapore", "hong kong",
   ]
 
+  /// People whose statements are views, never announcements ("Analysts said …").
+  static let pundits: Set<String> = [
+    "analyst", "analysts", "economist", "economists", "expert", "experts", "investors", "traders",
+    "strategist", "strategists", "observers", "critics", "lobbyists", "researchers", "columnist",
+    "scholars", "academics", "commentators",
+  ]
+
   /// Organisations that are not governments (their statements are commentary, not events).
   static let commentators: Set<String> = [
     "analyst", "analysts", "economist", "economists", "expert", "experts", "investor", "investors", "trader",

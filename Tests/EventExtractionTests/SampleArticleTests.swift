@@ -66,4 +66,15 @@ import Testing
     // Every event carries only companies the article names; nothing leaks from other articles.
     for x in e { #expect(!x.tickers.contains("ADM")) }
   }
+
+  @Test func pentagonStakeAndPriceFloorAreASubsidyNamingMP() throws {
+    let e = SampleArticleTests.events(
+      try SampleArticleTests.run(), "2025-07-10-pentagon-mp-materials-partnership.html")
+    #expect(e.count == 1)
+    #expect(e.first?.type == "subsidy")
+    #expect(e.first?.actor == "US")
+    #expect(e.first?.direction == "neutral")
+    #expect(e.first?.tickers.contains("MP") == true)
+    #expect(e.first?.announced?.iso == "2025-07-10")
+  }
 }
