@@ -27,11 +27,41 @@ public enum ReportStage {
 
   /// The aggregate statistics of `result` with the settings' grouping, regression and bootstrap.
   static func aggregates(_ result: StudyResult, settings: StudySettings, log: StageLog) -> StudyAggregates {
-    let a = StudyAggregates.compute(
-      result, groupBy: settings.groupBy, regress: settings.regress, bootstrapDraws: settings.bootstrapDraws,
-      seed: settings.seed)
+    let a = aggregates(result, settings: settings)
     for problem in a.regressionProblems { log.warning("regression: \(problem)") }
     return a
+  }
+
+  /// The aggregate statistics of `result` with the settings' grouping, regression and bootstrap.
+  static func aggregates(_ result: StudyResult, settings: StudySettings) -> StudyAggregates {
+    StudyAggregates.compute(
+      result, groupBy: settings.groupBy, regress: settings.regress, bootstrapDraws: settings.bootstrapDraws,
+      seed: settings.seed)
+  }
+
+  /// Computes the aggregate statistics of `result` while the per-pair reports are formatted on the
+  /// other cores, then writes every report into `out` (created when missing). Returns the files
+  /// with their fingerprints, the aggregates, and the seconds the statistics took (they overlap
+  /// the writing).
+  static func statisticsAndReports(
+    _ result: StudyResult, settings: StudySettings, to out: String, options: ReportOptions, log: StageLog
+  ) throws(PipelineError) -> (files: [ReportFile], aggregates: StudyAggregates, statisticsSeconds: Double) {
+    try Inputs.makeDirectory(out)
+    let seconds = SecondsBox()
+    let made: (files: [ReportFile], aggregates: StudyAggregates)
+    do {
+      made = try ReportWriter.writeFiles(
+        result,
+        aggregating: {
+          let clock = ContinuousClock()
+          let t0 = clock.now
+          let a = ReportStage.aggregates(result, settings: settings)
+          seconds.set(Stopwatch.seconds(clock.now - t0))
+          return a
+        }, to: out, options: options)
+    } catch { throw .stage(error.description) }
+    for problem in made.aggregates.regressionProblems { log.warning("regression: \(problem)") }
+    return (made.files, made.aggregates, seconds.get())
   }
 
   /// The report options for a job: grouping and the settings table of `report.html`.
@@ -89,5 +119,21 @@ public enum ReportStage {
     let path = (out as NSString).appendingPathComponent(RunManifest.fileName)
     try Inputs.write(try manifest.render(), to: path)
     return path
+  }
+}
+
+/// A number written by one task and read after it finished.
+final class SecondsBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0.0
+  func set(_ v: Double) {
+    lock.lock()
+    value = v
+    lock.unlock()
+  }
+  func get() -> Double {
+    lock.lock()
+    defer { lock.unlock() }
+    return value
   }
 }
