@@ -83,7 +83,7 @@ import Testing
     #expect(mpFile["rows"] as? Int == 900)
     // Outcome counts: every outcome, summing to the pairs.
     let outcomes = try #require(m["outcomes"] as? [[String: Any]])
-    #expect(outcomes.count == 9)
+    #expect(outcomes.count == 10)
     #expect(outcomes.first?["outcome"] as? String == "ok")
     #expect(outcomes.first?["count"] as? Int == 20)
     #expect(outcomes.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == m["pairs"] as? Int)
