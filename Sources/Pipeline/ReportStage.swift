@@ -100,11 +100,19 @@ public enum ReportStage {
     var lines: [String] = []
     let counts = result.outcomeCounts.filter { $0.count > 0 }.map { "\($0.outcome.code) \($0.count)" }
     lines.append("pairs: \(result.pairs.count) (\(counts.joined(separator: ", ")))")
-    for w in result.parameters.windows {
-      let cars = result.okPairs.compactMap { $0.result(for: w) }.filter(\.complete).map(\.car)
-      guard !cars.isEmpty else { continue }
-      let mean = cars.reduce(0, +) / Double(cars.count)
-      lines.append("window \(w.start):\(w.end): N=\(cars.count) CAAR=\(percent(mean))")
+    // One pass over the pairs, without copying them: sum and count of complete CARs per window.
+    let windows = result.parameters.windows
+    var sums = [Double](repeating: 0, count: windows.count)
+    var n = [Int](repeating: 0, count: windows.count)
+    for p in result.pairs where p.outcome == .ok {
+      for (k, w) in windows.enumerated() {
+        guard let r = p.result(for: w), r.complete else { continue }
+        sums[k] += r.car
+        n[k] += 1
+      }
+    }
+    for (k, w) in windows.enumerated() where n[k] > 0 {
+      lines.append("window \(w.start):\(w.end): N=\(n[k]) CAAR=\(percent(sums[k] / Double(n[k])))")
     }
     return lines.joined(separator: "\n")
   }
