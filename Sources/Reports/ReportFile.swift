@@ -94,6 +94,23 @@ enum Parallel {
   }
 }
 
+/// Work started on a background thread at once and waited for later.
+final class Background<T: Sendable>: @unchecked Sendable {
+  private let group = DispatchGroup()
+  private var value: T? = nil
+
+  /// Starts `body` on a global queue.
+  init(_ body: @escaping @Sendable () -> T) {
+    DispatchQueue.global().async(group: group) { self.value = body() }
+  }
+
+  /// Waits for the work and returns what it made.
+  func wait() -> T? {
+    group.wait()
+    return value
+  }
+}
+
 /// Writes byte chunks to a file in large `write(2)` calls.
 enum ChunkFile {
   /// Writes `parts` (concatenated) to `path`, replacing it.

@@ -66,15 +66,20 @@ public enum ReportWriter {
   struct Part: Sendable {
     var bytes: [UInt8]
     var rows: Int
-    var aggregates: StudyAggregates? = nil
   }
 
   /// What a piece of a report is made from.
   enum Job: Sendable {
-    case aggregates
     case table(CSVTable)
     case abnormal(Range<Int>), car(Range<Int>), excluded(Range<Int>), events(Range<Int>)
     case caarChart, pathsChart
+  }
+
+  /// A report file's bytes before they are written.
+  struct Content: Sendable {
+    var name: String
+    var parts: [[UInt8]]
+    var rows: Int?
   }
 
   /// Writes every report file of `result` and its `aggregates` into `directory` (which must exist)
@@ -91,23 +96,22 @@ public enum ReportWriter {
     try writeFiles(result, aggregating: { aggregates }, to: directory, options: options).files
   }
 
-  /// As `writeFiles(_:aggregates:to:options:)`, computing the aggregates with `aggregating` on one
-  /// core while the other cores format the per-pair tables (which do not depend on them); returns
-  /// the files and the aggregates.
+  /// As `writeFiles(_:aggregates:to:options:)`, computing the aggregates with `aggregating` on the
+  /// calling thread while the per-pair tables and the charts (which do not depend on them) are
+  /// formatted, hashed and written in the background on all cores; returns the files and the
+  /// aggregates. (The two are not nested in one `concurrentPerform`, which would leave any
+  /// parallel loop inside `aggregating` one thread.)
   public static func writeFiles(
-    _ result: StudyResult, aggregating: @Sendable () -> StudyAggregates, to directory: String,
+    _ result: StudyResult, aggregating: () -> StudyAggregates, to directory: String,
     options: ReportOptions = ReportOptions()
   ) throws(ReportError) -> (files: [ReportFile], aggregates: StudyAggregates) {
     let pairCount = result.pairs.count
     let perChunk = max(1024, pairCount / 64 + 1)
     let chunks = stride(from: 0, to: pairCount, by: perChunk).map { $0..<min($0 + perChunk, pairCount) }
     let names = StudyTables.eventAttributeNames(result)
-    let groups = PairGroups(result, groupBy: options.groupBy)
-
-    // Everything but report.html, which lists the others' row counts: (file, part) jobs.
-    // The aggregates first, so that their core starts on them at once.
-    let first: [(name: String, jobs: [Job], header: [String]?)] = [
-      ("", [.aggregates], nil),
+    let groupBy = options.groupBy
+    let topPairs = options.topPairs
+    let pairFiles: [(name: String, jobs: [Job], header: [String]?)] = [
       ("abnormal_returns.csv", chunks.map { .abnormal($0) }, StudyTables.abnormalReturnsHeader),
       ("car.csv", chunks.map { .car($0) }, StudyTables.carHeader),
       ("excluded.csv", chunks.map { .excluded($0) }, StudyTables.excludedHeader),
@@ -115,58 +119,45 @@ public enum ReportWriter {
       ("caar.svg", [.caarChart], nil),
       ("car_paths.svg", [.pathsChart], nil),
     ]
-    let topPairs = options.topPairs
-    let firstJobs = first.flatMap(\.jobs)
-    let firstParts = Parallel.map(firstJobs.count) { i in
-      part(
-        firstJobs[i], result: result, names: names, groups: groups, topPairs: topPairs,
-        aggregating: aggregating)
+    let pairJobs = pairFiles.flatMap(\.jobs)
+    let background = Background<(contents: [Content], written: Result<[ReportFile], ReportError>)> {
+      let groups = PairGroups(result, groupBy: groupBy)
+      let contents = assemble(
+        pairFiles,
+        parts: Parallel.map(pairJobs.count) { i in
+          part(pairJobs[i], result: result, names: names, groups: groups, topPairs: topPairs)
+        })
+      return (contents, hashAndWrite(contents, in: directory))
     }
-    guard let aggregates = firstParts.first?.aggregates else {
-      throw .cannotWrite(path: directory, reason: "the aggregate statistics were not computed")
+    let aggregates = aggregating()
+    guard let done = background.wait() else {
+      throw .cannotWrite(path: directory, reason: "the per-pair reports were not made")
     }
+    let pairWritten = try done.written.get()
+
     let regress = !aggregates.regressionFeatures.isEmpty
-    var second: [(name: String, jobs: [Job], header: [String]?)] = [
+    var summaryFiles: [(name: String, jobs: [Job], header: [String]?)] = [
       ("summary.csv", [.table(SummaryTables.summary(aggregates.summary))], nil),
       ("aar.csv", [.table(SummaryTables.aar(aggregates.summary))], nil),
     ]
     if regress {
-      second.append(("regression.csv", [.table(SummaryTables.regression(aggregates.regressions))], nil))
+      summaryFiles.append(("regression.csv", [.table(SummaryTables.regression(aggregates.regressions))], nil))
     }
-    let secondJobs = second.flatMap(\.jobs)
-    let secondParts = secondJobs.map {
-      part($0, result: result, names: names, groups: groups, topPairs: topPairs, aggregating: aggregating)
+    let summaryContents = assemble(
+      summaryFiles,
+      parts: summaryFiles.flatMap(\.jobs).map {
+        part($0, result: result, names: names, groups: nil, topPairs: topPairs)
+      })
+    // `fileNames` order (report.html last).
+    let all = (done.contents + summaryContents).sorted {
+      (fileNames.firstIndex(of: $0.name) ?? fileNames.count)
+        < (fileNames.firstIndex(of: $1.name) ?? fileNames.count)
     }
-    // In `fileNames` order.
-    let order = [
-      "abnormal_returns.csv", "car.csv", "summary.csv", "aar.csv", "regression.csv", "excluded.csv",
-      "events.csv", "caar.svg", "car_paths.svg",
-    ]
-    var byName: [String: (parts: ArraySlice<Part>, header: [String]?)] = [:]
-    var next = 0
-    for f in first {
-      byName[f.name] = (firstParts[next..<next + f.jobs.count], f.header)
-      next += f.jobs.count
-    }
-    next = 0
-    for f in second {
-      byName[f.name] = (secondParts[next..<next + f.jobs.count], f.header)
-      next += f.jobs.count
-    }
-
-    var contents: [(name: String, parts: [[UInt8]], rows: Int?)] = []
-    for name in order {
-      guard let (mine, header) = byName[name] else { continue }
-      let isCSV = name.hasSuffix(".csv")
-      let rows = mine.reduce(0) { $0 + $1.rows }
-      let body = mine.map(\.bytes)
-      contents.append((name, (header.map { [StudyTables.headerBytes($0)] } ?? []) + body, isCSV ? rows : nil))
-    }
-    let links = contents.map {
+    let links = all.map {
       HTMLReport.Link(file: $0.name, description: descriptions[$0.name] ?? "", rows: $0.rows)
     }
     func svg(_ name: String) -> String {
-      let parts = contents.first { $0.name == name }?.parts ?? []
+      let parts = all.first { $0.name == name }?.parts ?? []
       return String(decoding: parts.flatMap { $0 }, as: UTF8.self)
     }
     var page = HTMLReport(
@@ -183,42 +174,64 @@ public enum ReportWriter {
       page.regressionNotes = aggregates.regressionProblems
       page.regressionFeatures = aggregates.regressionFeatures
     }
-    contents.append(("report.html", [Array(page.render().utf8)], nil))
+    let html = Content(name: "report.html", parts: [Array(page.render().utf8)], rows: nil)
+    let rest = try hashAndWrite(summaryContents + [html], in: directory).get()
+    let written = (pairWritten + rest).sorted {
+      (fileNames.firstIndex(of: $0.name) ?? fileNames.count)
+        < (fileNames.firstIndex(of: $1.name) ?? fileNames.count)
+    }
+    return (written, aggregates)
+  }
 
-    // Hash and write every file, each on its own core when there are several.
+  /// Joins the parts of each file (in `files` order, the parts of all files one after the other)
+  /// behind its header.
+  static func assemble(_ files: [(name: String, jobs: [Job], header: [String]?)], parts: [Part]) -> [Content]
+  {
+    var out: [Content] = []
+    var next = 0
+    for f in files {
+      let mine = parts[next..<next + f.jobs.count]
+      next += f.jobs.count
+      let rows = mine.reduce(0) { $0 + $1.rows }
+      out.append(
+        Content(
+          name: f.name, parts: (f.header.map { [StudyTables.headerBytes($0)] } ?? []) + mine.map(\.bytes),
+          rows: f.name.hasSuffix(".csv") ? rows : nil))
+    }
+    return out
+  }
+
+  /// Writes each file into `directory` while hashing its bytes, hashing beside writing and files
+  /// beside each other on all cores.
+  static func hashAndWrite(_ contents: [Content], in directory: String) -> Result<[ReportFile], ReportError> {
     let paths = contents.map { (directory as NSString).appendingPathComponent($0.name) }
-    let frozen = contents.map(\.parts)
     let outcomes = Parallel.map(2 * contents.count) { k -> Result<String, ReportError> in
       let i = k / 2
-      if k % 2 == 0 { return .success(FileDigest.hex(frozen[i])) }
+      if k % 2 == 0 { return .success(FileDigest.hex(contents[i].parts)) }
       do throws(ReportError) {
-        try ChunkFile.write(frozen[i], to: paths[i])
+        try ChunkFile.write(contents[i].parts, to: paths[i])
         return .success("")
       } catch { return .failure(error) }
     }
     var written: [ReportFile] = []
     for (i, c) in contents.enumerated() {
-      if case .failure(let e) = outcomes[2 * i + 1] { throw e }
+      if case .failure(let e) = outcomes[2 * i + 1] { return .failure(e) }
       guard case .success(let sha) = outcomes[2 * i] else { continue }
       written.append(
         ReportFile(
-          name: c.name, path: paths[i], sha256: sha, bytes: frozen[i].reduce(0) { $0 + $1.count },
-          rows: c.rows))
+          name: c.name, path: paths[i], sha256: sha, bytes: c.parts.reduce(0) { $0 + $1.count }, rows: c.rows)
+      )
     }
-    return (written, aggregates)
+    return .success(written)
   }
 
   /// Makes one piece of a report.
-  static func part(
-    _ job: Job, result: StudyResult, names: [String], groups: PairGroups, topPairs: Int,
-    aggregating: () -> StudyAggregates
-  ) -> Part {
+  static func part(_ job: Job, result: StudyResult, names: [String], groups: PairGroups?, topPairs: Int)
+    -> Part
+  {
     switch job {
-    case .aggregates:
-      return Part(bytes: [], rows: 0, aggregates: aggregating())
     case .table(let t):
-      let b = t.renderBytes()
-      return Part(bytes: b, rows: t.rows.count)
+      return Part(bytes: t.renderBytes(), rows: t.rows.count)
     case .abnormal(let r):
       let w = StudyTables.abnormalReturnsBytes(result, pairs: r)
       return Part(bytes: w.bytes, rows: w.rows)
@@ -232,6 +245,7 @@ public enum ReportWriter {
       let w = StudyTables.eventsUsedBytes(result, names: names, pairs: r)
       return Part(bytes: w.bytes, rows: w.rows)
     case .caarChart:
+      let groups = groups ?? PairGroups(result, groupBy: [])
       return Part(bytes: Array(StudyCharts.caar(result, groups: groups).render().utf8), rows: 0)
     case .pathsChart:
       return Part(bytes: Array(StudyCharts.carPaths(result, top: topPairs).render().utf8), rows: 0)
