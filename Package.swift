@@ -5,7 +5,7 @@ let package = Package(
   name: "MarketImpact",
   platforms: [.macOS(.v13)],
   products: [
-    .executable(name: "market-impact", targets: ["market-impact"]),
+    .executable(name: "market-impact", targets: ["market-impact"])
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -15,6 +15,8 @@ let package = Package(
     .systemLibrary(name: "CLibCSV", path: "Sources/CLibCSV", providers: [.apt(["libcsv-dev"])]),
     .systemLibrary(
       name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    // OpenSSL's libcrypto: hardware SHA-256 for fingerprinting large reports.
+    .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
 
     // The shared vocabulary every stage speaks.
     .target(name: "MarketData"),
@@ -24,7 +26,7 @@ let package = Package(
     .target(name: "PriceStore", dependencies: ["MarketData", "CSQLite"]),
     .target(name: "EventExtraction", dependencies: ["MarketData"]),
     .target(name: "EventStudy", dependencies: ["MarketData"]),
-    .target(name: "Reports", dependencies: ["MarketData", "EventStudy"]),
+    .target(name: "Reports", dependencies: ["MarketData", "EventStudy", "CCrypto"]),
 
     // Wires the stages together; shared by the CLI and the tests.
     .target(

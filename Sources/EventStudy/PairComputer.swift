@@ -3,6 +3,9 @@ import MarketData
 
 /// Fits one pair's model over its estimation window and measures its event windows.
 enum PairComputer {
+  /// Residual standard deviations at or below this (returns are about 1e-2 a day) are exact fits.
+  static let degenerateSigma = 1e-10
+
   static func compute(_ pr: inout PairResult, task: PairTask, context c: StudyContext, scratch: inout Scratch)
   {
     let p = c.parameters
@@ -38,6 +41,16 @@ enum PairComputer {
       return
     }
     let sigma = fit.s2.squareRoot()
+    // An exact fit leaves nothing to standardize by: SAR, SCAR and every test would be NaN or
+    // rounding noise divided by rounding noise. Returns are dimensionless, so an absolute bound.
+    guard sigma.isFinite, sigma > PairComputer.degenerateSigma else {
+      pr.outcome = .degenerateEstimation
+      pr.detail = note(
+        pr.detail,
+        "residual standard deviation \(sigma) over \(fit.n) estimation returns: the model fits the security exactly (is it its own market index?)"
+      )
+      return
+    }
     let k = fit.xMean.count
 
     // Expected return and correction regressors on session g; false when not computable.

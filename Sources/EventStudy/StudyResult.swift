@@ -6,6 +6,9 @@ public enum PairOutcome: String, Sendable, CaseIterable, Hashable {
   case ok
   /// Fewer valid estimation returns than `minimumEstimationReturns`.
   case insufficientEstimation = "insufficient_estimation"
+  /// The model fits the estimation window exactly (residual standard deviation 0, e.g. a security
+  /// regressed on itself as its own market index): standardized returns and tests are undefined.
+  case degenerateEstimation = "degenerate_estimation"
   /// A return (or market/factor value) inside an event window is missing.
   case missingEventData = "missing_event_data"
   /// The price source has no (usable) prices for the ticker.

@@ -27,11 +27,41 @@ public enum ReportStage {
 
   /// The aggregate statistics of `result` with the settings' grouping, regression and bootstrap.
   static func aggregates(_ result: StudyResult, settings: StudySettings, log: StageLog) -> StudyAggregates {
-    let a = StudyAggregates.compute(
-      result, groupBy: settings.groupBy, regress: settings.regress, bootstrapDraws: settings.bootstrapDraws,
-      seed: settings.seed)
+    let a = aggregates(result, settings: settings)
     for problem in a.regressionProblems { log.warning("regression: \(problem)") }
     return a
+  }
+
+  /// The aggregate statistics of `result` with the settings' grouping, regression and bootstrap.
+  static func aggregates(_ result: StudyResult, settings: StudySettings) -> StudyAggregates {
+    StudyAggregates.compute(
+      result, groupBy: settings.groupBy, regress: settings.regress, bootstrapDraws: settings.bootstrapDraws,
+      seed: settings.seed)
+  }
+
+  /// Computes the aggregate statistics of `result` while the per-pair reports are formatted on the
+  /// other cores, then writes every report into `out` (created when missing). Returns the files
+  /// with their fingerprints, the aggregates, and the seconds the statistics took (they overlap
+  /// the writing).
+  static func statisticsAndReports(
+    _ result: StudyResult, settings: StudySettings, to out: String, options: ReportOptions, log: StageLog
+  ) throws(PipelineError) -> (files: [ReportFile], aggregates: StudyAggregates, statisticsSeconds: Double) {
+    try Inputs.makeDirectory(out)
+    let seconds = SecondsBox()
+    let made: (files: [ReportFile], aggregates: StudyAggregates)
+    do {
+      made = try ReportWriter.writeFiles(
+        result,
+        aggregating: {
+          let clock = ContinuousClock()
+          let t0 = clock.now
+          let a = ReportStage.aggregates(result, settings: settings)
+          seconds.set(Stopwatch.seconds(clock.now - t0))
+          return a
+        }, to: out, options: options)
+    } catch { throw .stage(error.description) }
+    for problem in made.aggregates.regressionProblems { log.warning("regression: \(problem)") }
+    return (made.files, made.aggregates, seconds.get())
   }
 
   /// The report options for a job: grouping and the settings table of `report.html`.
@@ -70,11 +100,19 @@ public enum ReportStage {
     var lines: [String] = []
     let counts = result.outcomeCounts.filter { $0.count > 0 }.map { "\($0.outcome.code) \($0.count)" }
     lines.append("pairs: \(result.pairs.count) (\(counts.joined(separator: ", ")))")
-    for w in result.parameters.windows {
-      let cars = result.okPairs.compactMap { $0.result(for: w) }.filter(\.complete).map(\.car)
-      guard !cars.isEmpty else { continue }
-      let mean = cars.reduce(0, +) / Double(cars.count)
-      lines.append("window \(w.start):\(w.end): N=\(cars.count) CAAR=\(percent(mean))")
+    // One pass over the pairs, without copying them: sum and count of complete CARs per window.
+    let windows = result.parameters.windows
+    var sums = [Double](repeating: 0, count: windows.count)
+    var n = [Int](repeating: 0, count: windows.count)
+    for p in result.pairs where p.outcome == .ok {
+      for (k, w) in windows.enumerated() {
+        guard let r = p.result(for: w), r.complete else { continue }
+        sums[k] += r.car
+        n[k] += 1
+      }
+    }
+    for (k, w) in windows.enumerated() where n[k] > 0 {
+      lines.append("window \(w.start):\(w.end): N=\(n[k]) CAAR=\(percent(sums[k] / Double(n[k])))")
     }
     return lines.joined(separator: "\n")
   }
@@ -89,5 +127,21 @@ public enum ReportStage {
     let path = (out as NSString).appendingPathComponent(RunManifest.fileName)
     try Inputs.write(try manifest.render(), to: path)
     return path
+  }
+}
+
+/// A number written by one task and read after it finished.
+final class SecondsBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0.0
+  func set(_ v: Double) {
+    lock.lock()
+    value = v
+    lock.unlock()
+  }
+  func get() -> Double {
+    lock.lock()
+    defer { lock.unlock() }
+    return value
   }
 }

@@ -74,7 +74,7 @@ public enum RerunStage {
       let now: String
       if input.role == "price_store" {
         let store = try IngestStage.openStore(input.path)
-        now = try StoreFingerprint.digest(store, path: input.path).sha256
+        now = try StoreFingerprint.digest(store, path: input.path, recordedDetail: input.detail)
       } else {
         guard Inputs.exists(input.path) else {
           throw .unreadable(path: input.path, reason: "input recorded in the manifest is missing")

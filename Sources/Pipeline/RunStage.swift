@@ -110,7 +110,6 @@ public enum RunStage {
     }
     let resolved = ResolvedStudy(result.parameters, settings: study)
     log.progress("statistics: aggregates and tests")
-    let aggregates = watch.time("statistics") { ReportStage.aggregates(result, settings: study, log: log) }
     log.progress("reports: writing into \(out)")
     let links: [HTMLReport.Link] = [
       .init(
@@ -121,16 +120,18 @@ public enum RunStage {
         file: RunManifest.fileName, description: "run manifest: command, parameters, input digests, timings"),
     ]
     let reports = try watch.time("reports") { () throws(PipelineError) in
-      try ReportStage.write(
-        result, aggregates: aggregates, to: out,
-        options: ReportStage.options(study, resolved: resolved, extraLinks: links))
+      try ReportStage.statisticsAndReports(
+        result, settings: study, to: out,
+        options: ReportStage.options(study, resolved: resolved, extraLinks: links), log: log)
     }
+    watch.stages["statistics"] = reports.statisticsSeconds
     let parameters = JobParameters(
       articles: articlePaths, prices: pricePaths, out: Fingerprint.absolute(out), study: study,
       ingest: IngestParameters(job.ingest), extract: ExtractParameters(extractSettings))
     return try StudyStage.finish(
       command: "run", argv: argv, parameters: parameters, resolved: resolved, inputs: inputs, result: result,
-      written: [db, eventsPath, articlesPath] + reports, out: out, watch: watch, rerunOf: rerunOf)
+      others: [db, eventsPath, articlesPath], reports: reports.files, out: out, watch: watch, rerunOf: rerunOf
+    )
   }
 }
 

@@ -1,12 +1,46 @@
 import MarketData
 import PriceStore
 
-/// Fingerprints a price store by its content, not its file: the SQLite file's bytes change with
-/// page layout and write-ahead-log checkpoints even when no price does.
+/// Fingerprints a price store by what was put into it, not by its file (the SQLite file's bytes
+/// change with page layout and write-ahead-log checkpoints even when no price does), and without
+/// reading the stored prices (which takes seconds for a store of millions of rows).
+///
+/// The digest is the SHA-256 of the store's ingest log, one line per ingested file in ingest order
+/// with the file's SHA-256, size, detected dialect and row counts (read, stored, rejected, inserted,
+/// replaced, changed). Ingest is deterministic and only ever adds to the store, skipping a file whose
+/// SHA-256 it already logged, so the same files ingested in the same order give the same prices and
+/// the same digest; any other file, or another order, changes it. Paths and ingest times are left
+/// out, so a store rebuilt elsewhere from the same files has the same digest. Manifests written
+/// before this rule recorded a digest of the stored prices themselves; `rerun` still checks those
+/// that way (`contentDigest`).
 enum StoreFingerprint {
-  /// SHA-256 of the stored prices, one line per row of the `prices` view ordered by ticker and
-  /// date (`ticker,exchange,date,open,high,low,close,adj_close,volume,ret`), and the row count.
+  /// What the manifest's `detail` of the store says about how it was fingerprinted.
+  static let rule =
+    "sha256 of the store's ingest log (each ingested file's sha256, size, dialect and row counts, in ingest order), not of the file"
+
+  /// SHA-256 of the ingest log (see the type's description) and the number of stored price rows.
   static func digest(_ store: PriceStore, path: String) throws(PipelineError) -> (sha256: String, rows: Int) {
+    let log: [[String]]
+    let count: [[String]]
+    do {
+      log = try store.query(
+        """
+        SELECT sha256, bytes, dialect, rows_read, rows_stored, rows_rejected, rows_inserted, rows_replaced,
+        rows_changed FROM ingest_log ORDER BY id
+        """)
+      count = try store.query("SELECT COUNT(*) FROM bars")
+    } catch { throw .stage("\(path): cannot read the ingest log (\(error))") }
+    var text = "market-impact ingest log v1\n"
+    for r in log { text += r.joined(separator: "\t") + "\n" }
+    return (SHA256Digest.hex(Array(text.utf8)), count.first.flatMap { $0.first }.flatMap { Int($0) } ?? 0)
+  }
+
+  /// SHA-256 of the stored prices, one line per row of the `prices` view ordered by ticker and
+  /// date (`ticker,exchange,date,open,high,low,close,adj_close,volume,ret`), and the row count: the
+  /// fingerprint of manifests written before the ingest-log rule (reads every price: slow).
+  static func contentDigest(_ store: PriceStore, path: String) throws(PipelineError) -> (
+    sha256: String, rows: Int
+  ) {
     let rows: [[String]]
     do {
       rows = try store.query(
@@ -28,7 +62,18 @@ enum StoreFingerprint {
     return (d.finalizeHex(), rows.count)
   }
 
-  /// The store as an input (content digest, price rows) followed by the price files its ingest
+  /// The digest a manifest's store input was recorded with: the ingest-log rule, or the stored
+  /// prices for manifests that predate it.
+  static func digest(_ store: PriceStore, path: String, recordedDetail: String?) throws(PipelineError)
+    -> String
+  {
+    if let d = recordedDetail, d.contains("sha256 of the stored prices") {
+      return try contentDigest(store, path: path).sha256
+    }
+    return try digest(store, path: path).sha256
+  }
+
+  /// The store as an input (ingest-log digest, price rows) followed by the price files its ingest
   /// log records (latest ingest of each path; their digests are the log's, not checked by `rerun`).
   static func inputs(_ store: PriceStore, path: String) throws(PipelineError) -> [InputFile] {
     let content = try digest(store, path: path)
@@ -37,10 +82,7 @@ enum StoreFingerprint {
     var out = [
       InputFile(
         role: "price_store", path: path, sha256: content.sha256, bytes: nil, rows: content.rows,
-        checked: true,
-        detail:
-          "\(securities) securities; sha256 of the stored prices (the prices view by ticker and date), not of the file"
-      )
+        checked: true, detail: "\(securities) securities; \(rule)")
     ]
     let log: [[String]]
     do {

@@ -229,25 +229,24 @@ extension StudyStage {
     log.progress(
       "statistics: \(settings.groupBy.isEmpty ? "all pairs" : "all pairs and groups by " + settings.groupBy.joined(separator: ", "))"
     )
-    let aggregates = watch.time("statistics") { ReportStage.aggregates(result, settings: settings, log: log) }
     log.progress("reports: writing into \(job.out)")
-    let written = try watch.time("reports") { () throws(PipelineError) in
-      try ReportStage.write(
-        result, aggregates: aggregates, to: job.out,
+    let reports = try watch.time("reports") { () throws(PipelineError) in
+      try ReportStage.statisticsAndReports(
+        result, settings: settings, to: job.out,
         options: ReportStage.options(
           settings, resolved: resolved,
           extraLinks: [
             .init(
               file: RunManifest.fileName,
               description: "run manifest: command, parameters, input digests, timings")
-          ]))
+          ]), log: log)
     }
+    watch.stages["statistics"] = reports.statisticsSeconds
     let parameters = JobParameters(
       events: eventsPath, db: db, out: Fingerprint.absolute(job.out), study: settings)
     return try finish(
       command: "study", argv: argv, parameters: parameters, resolved: resolved, inputs: inputs,
-      result: result,
-      written: written, out: job.out, watch: watch, rerunOf: rerunOf)
+      result: result, others: [], reports: reports.files, out: job.out, watch: watch, rerunOf: rerunOf)
   }
 
   /// The factor files of `settings`, fingerprinted (rows: non-empty lines).
@@ -259,15 +258,22 @@ extension StudyStage {
     return out
   }
 
-  /// Fingerprints the outputs, assembles the manifest and writes `run.json`.
+  /// Fingerprints the outputs, assembles the manifest and writes `run.json`. `others` are files
+  /// written by other stages (read back to fingerprint them; the price store is not listed),
+  /// `reports` the report files with the fingerprints taken as they were written.
   static func finish(
     command: String, argv: [String], parameters: JobParameters, resolved: ResolvedStudy, inputs: [InputFile],
-    result: StudyResult, written: [String], out: String, watch: Stopwatch, rerunOf: String?
+    result: StudyResult, others: [String], reports: [ReportFile], out: String, watch: Stopwatch,
+    rerunOf: String?
   ) throws(PipelineError) -> JobOutcome {
     var outputs: [OutputFile] = []
-    for path in written where !path.hasSuffix(".sqlite") {
+    for path in others where !path.hasSuffix(".sqlite") {
       outputs.append(try OutputFile.of(path))
     }
+    for f in reports {
+      outputs.append(OutputFile(file: f.name, sha256: f.sha256, bytes: f.bytes, rows: f.rows))
+    }
+    let written = others + reports.map(\.path)
     let manifest = RunManifest(
       command: command, argv: argv, workingDirectory: FileManager.default.currentDirectoryPath,
       parameters: parameters, resolved: resolved, inputs: inputs, pairs: result.pairs.count,

@@ -89,7 +89,7 @@ public struct HTMLReport: Sendable {
       <h1>\(HTMLReport.text(title))</h1>
 
       """
-    let ok = result.okPairs.count
+    let ok = result.pairs.reduce(0) { $0 + ($1.outcome == .ok ? 1 : 0) }
     h +=
       "<p class=\"lead\">\(result.events.count) event(s), \(result.pairs.count) (event, security) pair(s), \(ok) used; "
       + "model <code>\(HTMLReport.text(result.parameters.model.description))</code>, estimation window "

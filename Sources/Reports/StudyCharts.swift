@@ -52,13 +52,24 @@ public enum StudyCharts {
   /// most `top`.
   public static func topPairs(_ result: StudyResult, top: Int) -> [(pair: PairResult, car: Double)] {
     guard let w = rankingWindow(result.parameters) else { return [] }
-    var ranked: [(index: Int, pair: PairResult, car: Double)] = []
+    let top = max(0, top)
+    guard top > 0 else { return [] }
+    // The best `top` so far, in rank order: one pass, no sort of the whole study.
+    var best: [(index: Int, car: Double)] = []
+    best.reserveCapacity(top + 1)
+    func before(_ a: (index: Int, car: Double), _ b: (index: Int, car: Double)) -> Bool {
+      abs(a.car) != abs(b.car) ? abs(a.car) > abs(b.car) : a.index < b.index
+    }
     for (i, p) in result.pairs.enumerated() where p.outcome == .ok {
       guard let r = p.result(for: w), r.complete, r.car.isFinite else { continue }
-      ranked.append((i, p, r.car))
+      let item = (index: i, car: r.car)
+      if best.count == top, let last = best.last, !before(item, last) { continue }
+      var at = best.count
+      while at > 0 && before(item, best[at - 1]) { at -= 1 }
+      best.insert(item, at: at)
+      if best.count > top { best.removeLast() }
     }
-    ranked.sort { abs($0.car) != abs($1.car) ? abs($0.car) > abs($1.car) : $0.index < $1.index }
-    return ranked.prefix(max(0, top)).map { ($0.pair, $0.car) }
+    return best.map { (result.pairs[$0.index], $0.car) }
   }
 
   /// The cumulative AR path of each of the `top` pairs with the largest |CAR| over the ranking

@@ -82,3 +82,119 @@ public enum StudyTables {
     return t
   }
 }
+
+extension StudyTables {
+  /// The header row of a table as CSV bytes.
+  public static func headerBytes(_ header: [String]) -> [UInt8] {
+    var w = CSVBytes()
+    w.row(header)
+    return w.bytes
+  }
+
+  /// `"event_id,ticker"` of a pair, neutralised and quoted, for rows that repeat it.
+  static func pairKey(_ p: PairResult) -> [UInt8] {
+    CSVBytes.encoded(p.eventID) + [UInt8(ascii: ",")] + CSVBytes.encoded(p.ticker)
+  }
+
+  /// The data rows of `abnormal_returns.csv` for the pairs `range` (no header): the bytes of the
+  /// matching rows of `abnormalReturns(_:).render()`.
+  public static func abnormalReturnsBytes(_ result: StudyResult, pairs range: Range<Int>) -> CSVBytes {
+    var w = CSVBytes(capacity: range.count * 12 * 110)
+    for i in range {
+      let p = result.pairs[i]
+      guard p.outcome == .ok, !p.daily.isEmpty else { continue }
+      let key = pairKey(p)
+      for d in p.daily {
+        w.raw(key)
+        w.date(d.date)
+        w.integer(d.day)
+        w.number(d.ret)
+        w.number(d.expected)
+        w.number(d.ar)
+        w.number(d.sar)
+        w.endRow()
+      }
+    }
+    return w
+  }
+
+  /// The data rows of `car.csv` for the pairs `range` (no header).
+  public static func cumulativeBytes(_ result: StudyResult, pairs range: Range<Int>) -> CSVBytes {
+    var w = CSVBytes(capacity: range.count * 2 * 120)
+    let missing = PairOutcome.missingEventData.code
+    for i in range {
+      let p = result.pairs[i]
+      guard !p.windows.isEmpty else { continue }
+      let key = pairKey(p)
+      for win in p.windows {
+        w.raw(key)
+        w.integer(win.start)
+        w.integer(win.end)
+        w.number(win.car)
+        w.number(win.bhar)
+        w.number(win.scar)
+        w.number(win.t)
+        w.number(win.p)
+        w.text(p.outcome == .ok && !win.complete ? missing : p.outcome.code)
+        w.endRow()
+      }
+    }
+    return w
+  }
+
+  /// The data rows of `excluded.csv` for the pairs `range` (no header).
+  public static func excludedBytes(_ result: StudyResult, pairs range: Range<Int>) -> CSVBytes {
+    var w = CSVBytes()
+    for i in range {
+      let p = result.pairs[i]
+      guard p.outcome != .ok else { continue }
+      w.text(p.eventID)
+      w.text(p.ticker)
+      w.text(p.exchange)
+      if let d = p.eventDate { w.date(d) } else { w.empty() }
+      w.text(p.outcome.code)
+      w.text(p.detail)
+      w.endRow()
+    }
+    return w
+  }
+
+  /// The extra event columns of `events.csv`, in order of first appearance.
+  public static func eventAttributeNames(_ result: StudyResult) -> [String] {
+    var names: [String] = []
+    var seen = Set<String>()
+    for e in result.events {
+      for a in e.attributes where !seen.contains(a.name) {
+        seen.insert(a.name)
+        names.append(a.name)
+      }
+    }
+    return names
+  }
+
+  /// The data rows of `events.csv` (as used) for the pairs `range` (no header); `names` are
+  /// `eventAttributeNames(result)`.
+  public static func eventsUsedBytes(_ result: StudyResult, names: [String], pairs range: Range<Int>)
+    -> CSVBytes
+  {
+    var w = CSVBytes(capacity: range.count * 100)
+    for i in range {
+      let p = result.pairs[i]
+      let event = p.eventIndex >= 0 && p.eventIndex < result.events.count ? result.events[p.eventIndex] : nil
+      w.text(p.eventID)
+      w.text(p.ticker)
+      w.text(p.exchange)
+      if let d = p.eventDate { w.date(d) } else { w.empty() }
+      w.text(p.eventMinute.map(EventFile.formatClock) ?? "")
+      w.text(event?.timeZone ?? "")
+      if let d = p.day0 { w.date(d) } else { w.empty() }
+      w.text(p.day0Rule?.rawValue ?? "")
+      w.text(p.marketTicker ?? "")
+      w.text(p.outcome.code)
+      w.text(p.overlapsWith.joined(separator: ";"))
+      for n in names { w.text(event?.attribute(n) ?? "") }
+      w.endRow()
+    }
+    return w
+  }
+}

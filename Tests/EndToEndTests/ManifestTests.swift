@@ -83,7 +83,7 @@ import Testing
     #expect(mpFile["rows"] as? Int == 900)
     // Outcome counts: every outcome, summing to the pairs.
     let outcomes = try #require(m["outcomes"] as? [[String: Any]])
-    #expect(outcomes.count == 9)
+    #expect(outcomes.count == 10)
     #expect(outcomes.first?["outcome"] as? String == "ok")
     #expect(outcomes.first?["count"] as? Int == 20)
     #expect(outcomes.reduce(0) { $0 + ($1["count"] as? Int ?? 0) } == m["pairs"] as? Int)
@@ -182,6 +182,42 @@ import Testing
     #expect(rerun.status != 0)
     #expect(rerun.err.contains(events.path))
     #expect(rerun.err.contains("changed since the manifest"))
+  }
+
+  /// The store is fingerprinted by its ingest log: ingesting the same file again leaves the digest
+  /// (and a rerun) alone; ingesting a changed file changes it, and `rerun` names the store.
+  @Test func rerunSeesTheStoreChangeThroughItsIngestLog() throws {
+    let dir = try Binary.temporaryDirectory()
+    let db = try ingest(dir)
+    let out = dir.appendingPathComponent("out")
+    let r = try Binary.run([
+      "study", "--db", db, "--events", Binary.sample("events.csv"), "--out", out.path, "--quiet",
+    ])
+    #expect(r.status == 0, "stderr: \(r.err)")
+    let manifest = out.appendingPathComponent("run.json").path
+    let m = try json(URL(fileURLWithPath: manifest))
+    let inputs = try #require(m["inputs"] as? [[String: Any]])
+    let store = try #require(inputs.first { $0["role"] as? String == "price_store" })
+    #expect((store["detail"] as? String)?.contains("ingest log") == true)
+    // The same files again: nothing new in the log.
+    _ = try ingest(dir)
+    let same = try Binary.run(["rerun", manifest, "--out", dir.appendingPathComponent("same").path])
+    #expect(same.status == 0, "stderr: \(same.err)")
+    // MP.csv with one price changed: a new file for the log.
+    let text = try String(contentsOfFile: Binary.sample("prices/MP.csv"), encoding: .utf8)
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let last = lines.lastIndex { !$0.isEmpty } ?? 1
+    var fields = lines[last].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    fields[fields.count - 1] = fields[fields.count - 1] == "1" ? "2" : "1"
+    lines[last] = fields.joined(separator: ",")
+    let changed = dir.appendingPathComponent("MP.csv")
+    try Data(lines.joined(separator: "\n").utf8).write(to: changed)
+    let again = try Binary.run(["ingest", "--db", db, "--quiet", changed.path])
+    #expect(again.status == 0, "stderr: \(again.err)")
+    let refused = try Binary.run(["rerun", manifest, "--out", dir.appendingPathComponent("refused").path])
+    #expect(refused.status != 0)
+    #expect(refused.err.contains("prices.sqlite"))
+    #expect(refused.err.contains("changed since the manifest"))
   }
 
   @Test func aBrokenManifestIsNamed() throws {
