@@ -258,7 +258,10 @@ public struct StudyResult: Sendable {
   /// Number of pairs per outcome (every outcome listed, zeros included), in `PairOutcome` order.
   public var outcomeCounts: [(outcome: PairOutcome, count: Int)] {
     var counts = [PairOutcome: Int]()
-    for p in pairs { counts[p.outcome, default: 0] += 1 }
+    // In place: copying each `PairResult` would retain its dozen arrays and strings.
+    pairs.withUnsafeBufferPointer { buffer in
+      for i in buffer.indices { counts[buffer[i].outcome, default: 0] += 1 }
+    }
     return PairOutcome.allCases.map { ($0, counts[$0] ?? 0) }
   }
 

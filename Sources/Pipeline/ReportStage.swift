@@ -104,11 +104,13 @@ public enum ReportStage {
     let windows = result.parameters.windows
     var sums = [Double](repeating: 0, count: windows.count)
     var n = [Int](repeating: 0, count: windows.count)
-    for p in result.pairs where p.outcome == .ok {
-      for (k, w) in windows.enumerated() {
-        guard let r = p.result(for: w), r.complete else { continue }
-        sums[k] += r.car
-        n[k] += 1
+    result.pairs.withUnsafeBufferPointer { pairs in
+      for i in pairs.indices where pairs[i].outcome == .ok {
+        for (k, w) in windows.enumerated() {
+          guard let r = pairs[i].result(for: w), r.complete else { continue }
+          sums[k] += r.car
+          n[k] += 1
+        }
       }
     }
     for (k, w) in windows.enumerated() where n[k] > 0 {

@@ -25,16 +25,18 @@ public struct CAARPath: Sendable {
   /// Cumulates each `ok` pair's daily ARs from the first day it has, and averages across pairs.
   public init(pairs: [PairResult]) {
     var sums: [Int: (n: Int, sum: Double, sumSq: Double)] = [:]
-    for p in pairs where p.outcome == .ok {
-      var cum = 0.0
-      for d in p.daily {
-        guard d.ar.isFinite else { break }
-        cum += d.ar
-        var s = sums[d.day] ?? (0, 0, 0)
-        s.n += 1
-        s.sum += cum
-        s.sumSq += cum * cum
-        sums[d.day] = s
+    pairs.withUnsafeBufferPointer { pairs in
+      for i in pairs.indices where pairs[i].outcome == .ok {
+        var cum = 0.0
+        for d in pairs[i].daily {
+          guard d.ar.isFinite else { break }
+          cum += d.ar
+          var s = sums[d.day] ?? (0, 0, 0)
+          s.n += 1
+          s.sum += cum
+          s.sumSq += cum * cum
+          sums[d.day] = s
+        }
       }
     }
     points = sums.keys.sorted().compactMap { day in

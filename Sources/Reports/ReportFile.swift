@@ -83,14 +83,22 @@ enum Parallel {
     return slots.values()
   }
 
-  /// Result slots written by distinct iterations (each index once), read after all have finished.
+  /// Result slots written by distinct iterations (each index once, through a raw pointer, so no
+  /// two threads ever access the same Swift variable), read after all have finished.
   private final class Slots<T>: @unchecked Sendable {
-    private var storage: [T?]
-    init(_ count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) {
-      storage.withUnsafeMutableBufferPointer { $0[i] = value }
+    private let base: UnsafeMutablePointer<T?>
+    private let count: Int
+    init(_ count: Int) {
+      self.count = count
+      base = UnsafeMutablePointer<T?>.allocate(capacity: count)
+      base.initialize(repeating: nil, count: count)
     }
-    func values() -> [T] { storage.compactMap { $0 } }
+    deinit {
+      base.deinitialize(count: count)
+      base.deallocate()
+    }
+    func set(_ i: Int, _ value: T) { base[i] = value }
+    func values() -> [T] { UnsafeBufferPointer(start: base, count: count).compactMap { $0 } }
   }
 }
 

@@ -60,14 +60,16 @@ public enum StudyCharts {
     func before(_ a: (index: Int, car: Double), _ b: (index: Int, car: Double)) -> Bool {
       abs(a.car) != abs(b.car) ? abs(a.car) > abs(b.car) : a.index < b.index
     }
-    for (i, p) in result.pairs.enumerated() where p.outcome == .ok {
-      guard let r = p.result(for: w), r.complete, r.car.isFinite else { continue }
-      let item = (index: i, car: r.car)
-      if best.count == top, let last = best.last, !before(item, last) { continue }
-      var at = best.count
-      while at > 0 && before(item, best[at - 1]) { at -= 1 }
-      best.insert(item, at: at)
-      if best.count > top { best.removeLast() }
+    result.pairs.withUnsafeBufferPointer { pairs in
+      for i in pairs.indices where pairs[i].outcome == .ok {
+        guard let r = pairs[i].result(for: w), r.complete, r.car.isFinite else { continue }
+        let item = (index: i, car: r.car)
+        if best.count == top, let last = best.last, !before(item, last) { continue }
+        var at = best.count
+        while at > 0 && before(item, best[at - 1]) { at -= 1 }
+        best.insert(item, at: at)
+        if best.count > top { best.removeLast() }
+      }
     }
     return best.map { (result.pairs[$0.index], $0.car) }
   }

@@ -92,27 +92,28 @@ extension StudyTables {
   }
 
   /// `"event_id,ticker"` of a pair, neutralised and quoted, for rows that repeat it.
-  static func pairKey(_ p: PairResult) -> [UInt8] {
-    CSVBytes.encoded(p.eventID) + [UInt8(ascii: ",")] + CSVBytes.encoded(p.ticker)
+  static func pairKey(_ eventID: String, _ ticker: String) -> [UInt8] {
+    CSVBytes.encoded(eventID) + [UInt8(ascii: ",")] + CSVBytes.encoded(ticker)
   }
 
   /// The data rows of `abnormal_returns.csv` for the pairs `range` (no header): the bytes of the
-  /// matching rows of `abnormalReturns(_:).render()`.
+  /// matching rows of `abnormalReturns(_:).render()`. (Pairs are read in place, never copied: a
+  /// copy of a `PairResult` retains a dozen arrays and strings.)
   public static func abnormalReturnsBytes(_ result: StudyResult, pairs range: Range<Int>) -> CSVBytes {
     var w = CSVBytes(capacity: range.count * 12 * 110)
-    for i in range {
-      let p = result.pairs[i]
-      guard p.outcome == .ok, !p.daily.isEmpty else { continue }
-      let key = pairKey(p)
-      for d in p.daily {
-        w.raw(key)
-        w.date(d.date)
-        w.integer(d.day)
-        w.number(d.ret)
-        w.number(d.expected)
-        w.number(d.ar)
-        w.number(d.sar)
-        w.endRow()
+    result.pairs.withUnsafeBufferPointer { pairs in
+      for i in range where pairs[i].outcome == .ok && !pairs[i].daily.isEmpty {
+        let key = pairKey(pairs[i].eventID, pairs[i].ticker)
+        for d in pairs[i].daily {
+          w.raw(key)
+          w.date(d.date)
+          w.integer(d.day)
+          w.number(d.ret)
+          w.number(d.expected)
+          w.number(d.ar)
+          w.number(d.sar)
+          w.endRow()
+        }
       }
     }
     return w
@@ -122,21 +123,22 @@ extension StudyTables {
   public static func cumulativeBytes(_ result: StudyResult, pairs range: Range<Int>) -> CSVBytes {
     var w = CSVBytes(capacity: range.count * 2 * 120)
     let missing = PairOutcome.missingEventData.code
-    for i in range {
-      let p = result.pairs[i]
-      guard !p.windows.isEmpty else { continue }
-      let key = pairKey(p)
-      for win in p.windows {
-        w.raw(key)
-        w.integer(win.start)
-        w.integer(win.end)
-        w.number(win.car)
-        w.number(win.bhar)
-        w.number(win.scar)
-        w.number(win.t)
-        w.number(win.p)
-        w.text(p.outcome == .ok && !win.complete ? missing : p.outcome.code)
-        w.endRow()
+    result.pairs.withUnsafeBufferPointer { pairs in
+      for i in range where !pairs[i].windows.isEmpty {
+        let key = pairKey(pairs[i].eventID, pairs[i].ticker)
+        let outcome = pairs[i].outcome
+        for win in pairs[i].windows {
+          w.raw(key)
+          w.integer(win.start)
+          w.integer(win.end)
+          w.number(win.car)
+          w.number(win.bhar)
+          w.number(win.scar)
+          w.number(win.t)
+          w.number(win.p)
+          w.text(outcome == .ok && !win.complete ? missing : outcome.code)
+          w.endRow()
+        }
       }
     }
     return w
@@ -145,16 +147,16 @@ extension StudyTables {
   /// The data rows of `excluded.csv` for the pairs `range` (no header).
   public static func excludedBytes(_ result: StudyResult, pairs range: Range<Int>) -> CSVBytes {
     var w = CSVBytes()
-    for i in range {
-      let p = result.pairs[i]
-      guard p.outcome != .ok else { continue }
-      w.text(p.eventID)
-      w.text(p.ticker)
-      w.text(p.exchange)
-      if let d = p.eventDate { w.date(d) } else { w.empty() }
-      w.text(p.outcome.code)
-      w.text(p.detail)
-      w.endRow()
+    result.pairs.withUnsafeBufferPointer { pairs in
+      for i in range where pairs[i].outcome != .ok {
+        w.text(pairs[i].eventID)
+        w.text(pairs[i].ticker)
+        w.text(pairs[i].exchange)
+        if let d = pairs[i].eventDate { w.date(d) } else { w.empty() }
+        w.text(pairs[i].outcome.code)
+        w.text(pairs[i].detail)
+        w.endRow()
+      }
     }
     return w
   }
@@ -178,22 +180,36 @@ extension StudyTables {
     -> CSVBytes
   {
     var w = CSVBytes(capacity: range.count * 100)
-    for i in range {
-      let p = result.pairs[i]
-      let event = p.eventIndex >= 0 && p.eventIndex < result.events.count ? result.events[p.eventIndex] : nil
-      w.text(p.eventID)
-      w.text(p.ticker)
-      w.text(p.exchange)
-      if let d = p.eventDate { w.date(d) } else { w.empty() }
-      w.text(p.eventMinute.map(EventFile.formatClock) ?? "")
-      w.text(event?.timeZone ?? "")
-      if let d = p.day0 { w.date(d) } else { w.empty() }
-      w.text(p.day0Rule?.rawValue ?? "")
-      w.text(p.marketTicker ?? "")
-      w.text(p.outcome.code)
-      w.text(p.overlapsWith.joined(separator: ";"))
-      for n in names { w.text(event?.attribute(n) ?? "") }
-      w.endRow()
+    // Each event's columns, encoded once for all its pairs.
+    var encodedEvent: [Int: (zone: [UInt8], attributes: [[UInt8]])] = [:]
+    result.pairs.withUnsafeBufferPointer { pairs in
+      for i in range {
+        let index = pairs[i].eventIndex
+        let known = index >= 0 && index < result.events.count
+        w.text(pairs[i].eventID)
+        w.text(pairs[i].ticker)
+        w.text(pairs[i].exchange)
+        if let d = pairs[i].eventDate { w.date(d) } else { w.empty() }
+        w.text(pairs[i].eventMinute.map(EventFile.formatClock) ?? "")
+        var cells = encodedEvent[index]
+        if cells == nil {
+          let event = known ? result.events[index] : nil
+          let made = (
+            zone: CSVBytes.encoded(event?.timeZone ?? ""),
+            attributes: names.map { CSVBytes.encoded(event?.attribute($0) ?? "") }
+          )
+          encodedEvent[index] = made
+          cells = made
+        }
+        w.raw(cells?.zone ?? [])
+        if let d = pairs[i].day0 { w.date(d) } else { w.empty() }
+        w.text(pairs[i].day0Rule?.rawValue ?? "")
+        w.text(pairs[i].marketTicker ?? "")
+        w.text(pairs[i].outcome.code)
+        w.text(pairs[i].overlapsWith.joined(separator: ";"))
+        for a in cells?.attributes ?? [] { w.raw(a) }
+        w.endRow()
+      }
     }
     return w
   }

@@ -250,4 +250,9 @@ import Testing
         got.map(\.pair.eventID) == ranked.prefix(top).map { result.pairs[$0.index].eventID }, "top \(top)")
     }
   }
+
+  @Test func parallelMapKeepsOrder() {
+    #expect(Parallel.map(1000) { $0 * 2 } == (0..<1000).map { $0 * 2 })
+    #expect(Parallel.map(0) { $0 }.isEmpty)
+  }
 }
