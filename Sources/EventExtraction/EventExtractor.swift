@@ -502,6 +502,12 @@ public struct EventExtractor: Sendable {
 
   // MARK: sentence-level detection
 
+  nonisolated(unsafe) static var lastReject = 0  // DEBUG
+  static func reject(_ line: Int) -> Candidate? {  // DEBUG
+    lastReject = line
+    return nil
+  }
+
   static let importWords: Set<String> = [
     "imports", "import", "importing", "purchases", "buying", "shipments", "entry",
   ]
@@ -684,7 +690,7 @@ public struct EventExtractor: Sendable {
         break
       }
     }
-    guard var found = best else { return nil }
+    guard var found = best else { return Self.reject(#line) }
     // Anti-dumping duties are tariffs by name but anti_dumping by type.
     if found.type == "tariff", ms.contains(where: { $0.type == "anti_dumping" }) {
       found.type = "anti_dumping"
@@ -713,59 +719,59 @@ public struct EventExtractor: Sendable {
       let w = words[j]
       if !w.isEmpty {
         if EventLexicon.hedges.contains(w), !(w == "may" && tokens[j].capitalized) {
-          if !isThreat || j > v { return nil }
-          if w != "if" && w != "unless" { return nil }
+          if !isThreat || j > v { return Self.reject(#line) }
+          if w != "if" && w != "unless" { return Self.reject(#line) }
         }
         if w == "expected" || w == "poised" || w == "set" && v - j <= 3 && words[j + 1] == "to" {
-          return nil
+          return Self.reject(#line)
         }
         // "would" is an announcement only as reported speech ("said it would impose"); otherwise
         // it is a conditional or someone else's expectation ("investors bet Washington would …").
         if w == "would", v - j <= 3, !isThreat,
           !(clauseStart..<j).contains(where: { EventExtractor.announcingVerbs.contains(words[$0]) })
         {
-          return nil
+          return Self.reject(#line)
         }
-        if v - j <= 4, EventLexicon.negations.contains(w) { return nil }
-        if EventLexicon.background.contains(w) { return nil }
+        if v - j <= 4, EventLexicon.negations.contains(w) { return Self.reject(#line) }
+        if EventLexicon.background.contains(w) { return Self.reject(#line) }
         if w == "had", v - j <= 3,
           !(clauseStart..<j).contains(where: {
             ["said", "says", "told", "announced", "confirmed", "stated"].contains(words[$0])
           })
         {
-          return nil
+          return Self.reject(#line)
         }
-        if EventLexicon.reactions.contains(w) { return nil }
+        if EventLexicon.reactions.contains(w) { return Self.reject(#line) }
         // "Chinese companies added to a U.S. blacklist" is passive: the companies are the object.
         if EventLexicon.privateParties.contains(w), v - j <= 2,
           !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
         {
-          return nil
+          return Self.reject(#line)
         }
         if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
         // "Analysts at X said …", "Economists said China would …": someone else's view.
-        if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return nil }
+        if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return Self.reject(#line) }
         // "Industry groups in British Columbia said …": a private subject opens the sentence.
         if PartyLexicon.commentators.contains(w) || EventLexicon.privateParties.contains(w),
           j - clauseStart <= 1 || j - doc.datelineRange.upperBound <= 2 && j >= doc.datelineRange.upperBound,
           !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
         {
-          return nil
+          return Self.reject(#line)
         }
       }
       if doc.parties.contains(where: { $0.range.lowerBound == j }) { sawParty = true }
       j += 1
     }
-    if commentator && !sawParty { return nil }
+    if commentator && !sawParty { return Self.reject(#line) }
     if (clauseStart..<min(clauseStart + 3, v)).contains(where: {
       EventLexicon.privateParties.contains(words[$0])
     }), !sawParty {
-      return nil
+      return Self.reject(#line)
     }
     // Conditionals and negations right after the verb.
     var k = v + 1
     while k < min(r.upperBound, v + 3) {
-      if EventLexicon.negations.contains(words[k]) && words[k] != "no" { return nil }
+      if EventLexicon.negations.contains(words[k]) && words[k] != "no" { return Self.reject(#line) }
       k += 1
     }
     // Conditionals anywhere; "whether" only before the verb ("opened an investigation into
@@ -773,7 +779,7 @@ public struct EventExtractor: Sendable {
     if !isThreat,
       r.contains(where: { words[$0] == "if" || words[$0] == "unless" || words[$0] == "whether" && $0 < v })
     {
-      return nil
+      return Self.reject(#line)
     }
     // Statistics: quantity verbs with statistical vocabulary.
     if ["impose", "lift"].contains(found.action),
@@ -783,16 +789,16 @@ public struct EventExtractor: Sendable {
       ].contains(words[v]),
       r.contains(where: { EventExtractor.statisticsCues.contains(words[$0]) })
     {
-      return nil
+      return Self.reject(#line)
     }
     // Background by phrase: "last year's", "since 2019", "first term", "in 2018".
     for i in r {
       let w = words[i]
-      if w == "term", i > 0, words[i - 1] == "first" { return nil }
+      if w == "term", i > 0, words[i - 1] == "first" { return Self.reject(#line) }
       if w == "last", i + 3 < r.upperBound, words[i + 1] == "year",
         tokens[i + 2].scalar == "'" || tokens[i + 2].scalar == "\u{2019}"
       {
-        return nil
+        return Self.reject(#line)
       }
     }
     // Dates in the sentence.
@@ -819,13 +825,13 @@ public struct EventExtractor: Sendable {
           if before == "since" || x.granularity == .day || x.granularity == .week || x.granularity == .month
             || x.granularity == .year || x.granularity == .quarter
           {
-            return nil
+            return Self.reject(#line)
           }
         }
       }
       // "earlier this year", "earlier in the year": an older step, not today's news.
       if x.granularity == .year, before == "earlier" || x.text.lowercased().hasPrefix("earlier") {
-        return nil
+        return Self.reject(#line)
       }
       guard x.date != nil, [.time, .day, .week, .month].contains(x.granularity) else { continue }
       // The dateline dates the report, not the announcement; it is the fallback.
