@@ -215,7 +215,7 @@ public struct EventExtractor: Sendable {
         ms.append(doc.measures[k])
         k += 1
       }
-      if var c = detect(doc, sentence: sIx, range: r, measures: ms, reference: reference) {
+      for var c in detect(doc, sentence: sIx, range: r, measures: ms, reference: reference) {
         if c.evidence == a.title { c.fromTitle = true }
         candidates.append(c)
       }
@@ -546,11 +546,18 @@ public struct EventExtractor: Sendable {
     _ doc: Doc, sentence sIx: Int, range r: Range<Int>,
     measures ms: [(type: String, range: Range<Int>, key: String)],
     reference: CivilDate?
-  ) -> Candidate? {
+  ) -> [Candidate] {
     let words = doc.words
     let tokens = doc.tokens
-    // Find (measure type, trigger verb, action).
-    var best: (type: String, verb: Int, action: String, measure: Range<Int>?, dist: Int)? = nil
+    // Find (measure type, trigger verb, action) options: the nearest measure of every trigger verb.
+    var options: [Option] = []
+    func offer(_ o: Option) {
+      if let k = options.firstIndex(where: { $0.verb == o.verb }) {
+        if o.dist < options[k].dist { options[k] = o }
+      } else {
+        options.append(o)
+      }
+    }
     for i in r where tokens[i].kind == .word {
       let w = words[i]
       // Verb + imports/exports ("halted imports of…", "resumed exports").
@@ -570,9 +577,7 @@ public struct EventExtractor: Sendable {
               EventExtractor.importWords.contains(o) && o != "shipments"
               ? "import_ban" : (EventExtractor.exportWords.contains(o) ? "export_control" : "import_ban")
             let action = EventExtractor.resumeVerbs.contains(w) ? "lift" : "impose"
-            if best == nil || best?.dist ?? 99 > steps + 3 {
-              best = (type, i, action, j..<(j + 1), steps + 3)
-            }
+            offer(Option(type: type, verb: i, action: action, measure: j..<(j + 1), dist: steps + 3))
             break
           }
           if tokens[j].kind == .punct, tokens[j].scalar == "," || tokens[j].scalar == ";" { break }
@@ -676,21 +681,113 @@ public struct EventExtractor: Sendable {
         }
         if type == "other" { action = action == "propose" ? "propose" : action == "rule" ? "rule" : "other" }
         if action == "rule", type == "tariff" { type = m.key.contains("anti") ? "anti_dumping" : type }
-        if best == nil || dist < best?.dist ?? 99 { best = (type, i, action, m.range, dist) }
+        offer(Option(type: type, verb: i, action: action, measure: m.range, dist: dist))
       }
     }
-    if best == nil {
+    if options.isEmpty {
       // "China blacklists Lockheed", "U.S. sanctions Chinese refiners": the verb is the measure,
       // with a party as its subject right before it.
       for i in r where i > r.lowerBound && tokens[i].kind == .word {
         guard let type = EventExtractor.measureVerbs[words[i]],
           doc.parties.contains(where: { $0.range.upperBound == i })
         else { continue }
-        best = (type, i, "impose", nil, 0)
+        options.append(Option(type: type, verb: i, action: "impose", measure: nil, dist: 0))
         break
       }
     }
-    guard var found = best else { return Self.reject(#line) }
+    guard !options.isEmpty else { return [] }
+    options.sort { $0.dist != $1.dist ? $0.dist < $1.dist : $0.verb < $1.verb }
+    // The nearest option states the sentence's event; an option in another clause ("…, while
+    // raising the duty on Chinese imports", "…, and would impose export controls") is a second
+    // event when it names another measure or step.
+    var out: [Candidate] = []
+    var used: [Option] = []
+    for (n, o) in options.enumerated() {
+      if n > 0 {
+        guard out.count < 2,
+          used.allSatisfy({ EventExtractor.clauseBreak(doc, between: $0.verb, and: o.verb) }),
+          !out.contains(where: {
+            $0.type == o.type && $0.action == (o.action == "announce" ? "other" : o.action)
+          })
+        else { continue }
+      }
+      used.append(o)
+      let start = EventExtractor.clauseStart(doc, verb: o.verb, sentence: r)
+      if let c = candidate(
+        doc, sentence: sIx, range: r, measures: ms, option: o, clauseStart: start,
+        reference: reference)
+      {
+        if out.contains(where: { $0.type == c.type && $0.action == c.action }) { continue }
+        out.append(c)
+      }
+    }
+    return out
+  }
+
+  /// A trigger verb with the measure it governs: the event type and action it states.
+  struct Option {
+    var type: String
+    var verb: Int
+    var action: String
+    var measure: Range<Int>?
+    var dist: Int
+  }
+
+  static let clauseConjunctions: Set<String> = ["and", "but", "while", "whereas"]
+  static let clauseOpeners: Set<String> = [
+    "would", "will", "said", "also", "has", "had", "is", "was", "it", "he", "she", "they",
+  ]
+
+  /// `true` at token `k` when a new clause of the sentence starts after it: a semicolon, a comma
+  /// before "and"/"but"/"while", "while"/"whereas"/"but" themselves, "and" before a modal or a
+  /// reporting verb ("and would impose").
+  static func breaksClause(_ doc: Doc, _ k: Int) -> Bool {
+    let t = doc.tokens[k]
+    if t.kind == .punct {
+      if t.scalar == ";" { return true }
+      if t.scalar == ",", k + 1 < doc.tokens.count, clauseConjunctions.contains(doc.words[k + 1]) {
+        return true
+      }
+      return false
+    }
+    let w = doc.words[k]
+    if w == "while" || w == "whereas" || w == "but" { return true }
+    if w == "and", k + 1 < doc.tokens.count, clauseOpeners.contains(doc.words[k + 1]) { return true }
+    return false
+  }
+
+  static func clauseBreak(_ doc: Doc, between a: Int, and b: Int) -> Bool {
+    let lo = min(a, b)
+    let hi = max(a, b)
+    guard hi - lo > 1 else { return false }
+    return (lo + 1..<hi).contains { breaksClause(doc, $0) }
+  }
+
+  /// The first token of the clause that holds the verb at `v`.
+  static func clauseStart(_ doc: Doc, verb v: Int, sentence r: Range<Int>) -> Int {
+    var k = v - 1
+    while k > r.lowerBound {
+      if breaksClause(doc, k) {
+        var s = k + 1
+        while s < v, clauseConjunctions.contains(doc.words[s]) || doc.tokens[s].kind == .punct { s += 1 }
+        return s
+      }
+      k -= 1
+    }
+    return r.lowerBound
+  }
+
+  /// The candidate event an option states, unless hedging, negation, commentary or a background
+  /// cue in its clause (or the sentence) rules it out. `clauseStart` is where the verb's clause
+  /// begins: hedges and background cues count from there, speakers from the sentence start.
+  func candidate(
+    _ doc: Doc, sentence sIx: Int, range r: Range<Int>,
+    measures ms: [(type: String, range: Range<Int>, key: String)], option: Option, clauseStart: Int,
+    reference: CivilDate?
+  ) -> Candidate? {
+    let words = doc.words
+    let tokens = doc.tokens
+    var found = option
     // Anti-dumping duties are tariffs by name but anti_dumping by type.
     if found.type == "tariff", ms.contains(where: { $0.type == "anti_dumping" }) {
       found.type = "anti_dumping"
@@ -711,13 +808,14 @@ public struct EventExtractor: Sendable {
     let v = found.verb
     let isThreat = found.action == "threaten"
     // Hedging, negation, commentary: look at the clause before the verb and at conditionals.
+    let cs = clauseStart
     let clauseStart = r.lowerBound
     var j = clauseStart
     var sawParty = false
     var commentator = false
     while j < v {
       let w = words[j]
-      if !w.isEmpty {
+      if !w.isEmpty, j >= cs {
         if EventLexicon.hedges.contains(w), !(w == "may" && tokens[j].capitalized) {
           if !isThreat || j > v { return Self.reject(#line) }
           if w != "if" && w != "unless" { return Self.reject(#line) }
@@ -748,6 +846,8 @@ public struct EventExtractor: Sendable {
         {
           return Self.reject(#line)
         }
+      }
+      if !w.isEmpty {
         if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
         // "Analysts at X said …", "Economists said China would …": someone else's view.
         if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return Self.reject(#line) }
@@ -774,12 +874,19 @@ public struct EventExtractor: Sendable {
       if EventLexicon.negations.contains(words[k]) && words[k] != "no" { return Self.reject(#line) }
       k += 1
     }
-    // Conditionals anywhere; "whether" only before the verb ("opened an investigation into
-    // whether imports threaten security" is the news).
+    // Conditionals before the verb in its clause; "whether" only before the verb ("opened an
+    // investigation into whether imports threaten security" is the news). A condition after the
+    // verb makes the step a threat ("would impose a 100% tariff …, unless the drugmaker builds").
     if !isThreat,
-      r.contains(where: { words[$0] == "if" || words[$0] == "unless" || words[$0] == "whether" && $0 < v })
+      (cs..<v).contains(where: { words[$0] == "if" || words[$0] == "unless" || words[$0] == "whether" })
     {
       return Self.reject(#line)
+    }
+    if !isThreat, (v..<r.upperBound).contains(where: { words[$0] == "if" || words[$0] == "unless" }) {
+      guard ["impose", "propose"].contains(found.action),
+        (cs..<v).contains(where: { words[$0] == "would" || words[$0] == "will" })
+      else { return Self.reject(#line) }
+      found.action = "threaten"
     }
     // Statistics: quantity verbs with statistical vocabulary.
     if ["impose", "lift"].contains(found.action),

@@ -25,7 +25,11 @@ import Testing
         let ms = doc.measures.filter { r.contains($0.range.lowerBound) }
         EventExtractor.lastReject = 0
         let c = ex.detect(doc, sentence: sIx, range: r, measures: ms, reference: a.published?.date)
-        let mark = c.map { "[\($0.type)/\($0.action) actor \($0.actor ?? "-") date \($0.date?.value ?? "-")]" } ?? "[ \(EventExtractor.lastReject)]"
+        let mark =
+          c.isEmpty
+          ? "[ \(EventExtractor.lastReject)]"
+          : c.map { "[\($0.type)/\($0.action) actor \($0.actor ?? "-") date \($0.date?.value ?? "-")]" }
+            .joined()
         print("  \(sIx) \(mark) \(ex.text(doc, r).prefix(160))")
       }
       for e in ex.extract([a]).events {
