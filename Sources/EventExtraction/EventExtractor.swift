@@ -466,7 +466,7 @@ public struct EventExtractor: Sendable {
       if g.recent { s += 0.1 }
       if g.future, !["threaten", "propose"].contains(g.action) { s -= 0.05 }
       if g.stale, !title, first != 0 { s -= 0.15 }
-      if g.separate, g.recent { s += 0.1 }
+      if g.separate, g.recent || g.date == nil { s += 0.1 }
       if genre >= 4 { s -= 0.15 } else if genre >= 3 { s -= 0.05 }
       var c = g
       c.confidence = min(0.99, max(0.05, s))
@@ -520,7 +520,8 @@ public struct EventExtractor: Sendable {
     "suspending", "block", "blocks", "blocked", "blocking", "restrict", "restricts", "restricted",
     "restricting",
     "curb", "curbs", "curbed", "curbing", "stop", "stops", "stopped", "bar", "bars", "barred", "barring",
-    "prohibit", "prohibits", "prohibited", "limit", "limits", "limited", "limiting",
+    "prohibit", "prohibits", "prohibited", "limit", "limits", "limited", "limiting", "wind", "winds",
+    "winding", "phase", "phases", "phased", "phasing",
   ]
   static let resumeVerbs: Set<String> = [
     "resume", "resumes", "resumed", "resuming", "allow", "allows", "allowed", "reopen", "reopens", "reopened",
@@ -566,6 +567,7 @@ public struct EventExtractor: Sendable {
         i >= r.lowerBound + 2 && words[i - 1] == "s"
         && (tokens[i - 2].scalar == "'" || tokens[i - 2].scalar == "\u{2019}")
       if !possessed, EventExtractor.barVerbs.contains(w) || EventExtractor.resumeVerbs.contains(w),
+        EventExtractor.particleOK(words, i, r),
         !EventExtractor.backgroundClause(doc, verb: i, sentence: r)
       {
         var j = i + 1
@@ -601,6 +603,19 @@ public struct EventExtractor: Sendable {
         continue
       }
       let nextWord = i + 1 < r.upperBound ? words[i + 1] : ""
+      // "wind down", "phase out": only with their particle.
+      if !EventExtractor.particleOK(words, i, r) { continue }
+      // "lifts China rate to 125%": a lift to a number is a raise.
+      if ["lift", "lifts", "lifted", "lifting"].contains(w),
+        (i + 1..<min(r.upperBound, i + 8)).contains(where: {
+          words[$0] == "to" && $0 + 1 < r.upperBound && tokens[$0 + 1].kind == .number
+        })
+      {
+        verbAction = "impose"
+      }
+      // "won", "secured": a subsidy is won, not other measures ("5 trillion won" is money).
+      let receiving = EventExtractor.receiveVerbs.contains(w)
+      if receiving, i > r.lowerBound, tokens[i - 1].kind == .number || words[i - 1] == "billion" { continue }
       if ["strike", "strikes", "struck", "striking"].contains(w), nextWord == "down" { verbAction = "rule" }
       // "put most of his new tariffs on hold": a pause.
       if EventExtractor.listingVerbs.contains(w),
@@ -634,7 +649,7 @@ public struct EventExtractor: Sendable {
       for m in ms {
         let dist: Int
         if m.range.lowerBound >= i {
-          dist = m.range.lowerBound - i
+          dist = EventExtractor.wordDistance(tokens, i, m.range.lowerBound)
           // "added Lockheed Martin and a unit of Raytheon to its unreliable entity list".
           let listing = m.key.hasSuffix("list") && EventExtractor.listingVerbs.contains(w)
           if dist > (listing ? max(reach, 20) : reach) { continue }
@@ -645,6 +660,36 @@ public struct EventExtractor: Sendable {
         if m.range.contains(i) { continue }
         var action = verbAction
         var type = m.type
+        if receiving, type != "subsidy" { continue }
+        // "hit Chinese goods with tariffs": only with "with" before the measure.
+        if EventExtractor.hitVerbs.contains(w),
+          m.range.lowerBound < i || !(i + 1..<m.range.lowerBound).contains(where: { words[$0] == "with" })
+        {
+          continue
+        }
+        // "face a 39% tariff": the measure is the object; not "face-to-face", not "could face".
+        if EventExtractor.faceVerbs.contains(w),
+          m.range.lowerBound < i || !tokens[i].spaceBefore
+            || i + 1 < r.upperBound && !tokens[i + 1].spaceBefore
+            || (max(r.lowerBound, i - 2)..<i).contains(where: { EventLexicon.hedges.contains(words[$0]) })
+        {
+          continue
+        }
+        // "end duty-free treatment": only a close object ("Wall Street ends rough quarter … before
+        // Trump's tariff announcement" is not a lift).
+        if ["end", "ends", "ended", "ending", "stop", "stops", "stopped", "stopping"].contains(w),
+          m.range.lowerBound < i || dist > 4
+        {
+          continue
+        }
+        // "hold talks": a meeting is a negotiation step only.
+        if EventExtractor.holdVerbs.contains(w), type != "negotiation" { continue }
+        // Ending an exemption or revoking a licence restricts trade; granting one eases it.
+        if EventExtractor.exemptionKeys.contains(m.key) || m.key.contains("licen") || m.key.contains("permit")
+        {
+          if action == "lift", EventExtractor.withdrawVerbs.contains(w) { action = "impose" }
+          if w.hasPrefix("restor") { action = "lift" }
+        }
         if action == "announce" {
           switch type {
           case "agreement": action = "agree"
@@ -681,7 +726,9 @@ public struct EventExtractor: Sendable {
         }
         if type == "other" { action = action == "propose" ? "propose" : action == "rule" ? "rule" : "other" }
         if action == "rule", type == "tariff" { type = m.key.contains("anti") ? "anti_dumping" : type }
-        offer(Option(type: type, verb: i, action: action, measure: m.range, dist: dist))
+        // A weak trigger ("face") loses ties ("will face a 19% tariff under an agreement announced").
+        let weak = EventExtractor.faceVerbs.contains(w) ? 1 : 0
+        offer(Option(type: type, verb: i, action: action, measure: m.range, dist: dist + weak))
       }
     }
     if options.isEmpty {
@@ -732,6 +779,49 @@ public struct EventExtractor: Sendable {
     var measure: Range<Int>?
     var dist: Int
   }
+
+  /// Words between `a` and `b` (exclusive of `a`, inclusive of `b`), not counting punctuation
+  /// and numbers ("up to $6.6 billion in U.S. government grants").
+  static func wordDistance(_ tokens: [Token], _ a: Int, _ b: Int) -> Int {
+    var n = 0
+    var k = a + 1
+    while k <= b {
+      if tokens[k].kind == .word { n += 1 }
+      k += 1
+    }
+    return n
+  }
+
+  /// Verbs that need their particle ("wind down", "phase out").
+  static let particleVerbs: [String: String] = [
+    "wind": "down", "winds": "down", "winding": "down", "wound": "down", "phase": "out", "phases": "out",
+    "phased": "out", "phasing": "out",
+  ]
+
+  static func particleOK(_ words: [String], _ i: Int, _ r: Range<Int>) -> Bool {
+    guard let p = particleVerbs[words[i]] else { return true }
+    return (i + 1..<min(r.upperBound, i + 4)).contains { words[$0] == p }
+  }
+
+  static let receiveVerbs: Set<String> = [
+    "win", "wins", "won", "winning", "secure", "secures", "secured", "securing", "get", "gets", "got",
+  ]
+  /// Verbs whose subject receives a subsidy from the party that grants it.
+  static let recipientVerbs: Set<String> = [
+    "win", "wins", "won", "winning", "secure", "secures", "secured", "securing", "get", "gets", "got",
+    "receive", "receives", "received", "receiving",
+  ]
+  static let hitVerbs: Set<String> = ["hit", "hits", "hitting"]
+  static let holdVerbs: Set<String> = ["hold", "holds", "held", "holding"]
+  /// Verbs whose subject is the target of the measure ("Switzerland will face a 39% tariff").
+  static let faceVerbs: Set<String> = ["face", "faces", "facing"]
+  static let exemptionKeys: Set<String> = ["duty free", "duty free treatment", "de minimis"]
+  static let withdrawVerbs: Set<String> = [
+    "end", "ends", "ended", "ending", "stop", "stops", "stopped", "stopping", "revoke", "revokes", "revoked",
+    "revoking", "suspend", "suspends", "suspended", "suspending", "scrap", "scraps", "scrapped", "remove",
+    "removes", "removed", "removing", "cancel", "cancels", "cancelled", "canceled", "terminate",
+    "terminates", "terminated", "rescind", "rescinds", "rescinded",
+  ]
 
   static let clauseConjunctions: Set<String> = ["and", "but", "while", "whereas"]
   static let clauseOpeners: Set<String> = [
@@ -928,7 +1018,13 @@ public struct EventExtractor: Sendable {
         default: lateEnd = d.adding(days: 3650)
         }
         let effect = EventLexicon.effectCues.contains(before) || after == "deadline"
-        if lateEnd.days(to: ref) > 45, !effect || before == "since", before != "until", before != "through" {
+        // "… deals that had softened the duties since 2018": a relative clause after the verb.
+        let relative =
+          xr.lowerBound > v
+          && (v..<xr.lowerBound).contains(where: { words[$0] == "that" || words[$0] == "which" })
+        if lateEnd.days(to: ref) > 45, !relative, !effect || before == "since", before != "until",
+          before != "through"
+        {
           if before == "since" || x.granularity == .day || x.granularity == .week || x.granularity == .month
             || x.granularity == .year || x.granularity == .quarter
           {
@@ -1000,6 +1096,16 @@ public struct EventExtractor: Sendable {
         target = true
       }
       if prev == "of", ["imports", "exports", "goods", "products"].contains(prev2) { target = true }
+      // "partners such as Canada", "countries including Japan".
+      if prev == "as" && prev2 == "such" || prev == "including" || prev == "like" { target = true }
+      // "Switzerland will face a 39% tariff": the subject of "face" is the target.
+      if EventExtractor.faceVerbs.contains(words[v]), p.range.upperBound <= v, v - p.range.upperBound <= 3 {
+        target = true
+      }
+      // "TSMC will receive U.S. grants": the recipient's country is not the grantor.
+      if found.type == "subsidy", EventExtractor.recipientVerbs.contains(words[v]), p.range.upperBound <= v {
+        target = true
+      }
       roles.append((p.code, p.range.lowerBound, target))
     }
     // Actor: "by X" first, then the nearest non-target before the verb, then the first non-target after it.
@@ -1044,6 +1150,14 @@ public struct EventExtractor: Sendable {
     var recent = false
     if let x = dateExpr, let d = x.date, x.granularity == .day || x.granularity == .time {
       if let ref = reference { recent = (-1...8).contains(d.days(to: ref)) } else { recent = true }
+    }
+    // "Hours later, …", "later that day": the same day as the lead's news.
+    if dateExpr == nil,
+      (r.lowerBound..<min(r.upperBound, r.lowerBound + 4)).contains(where: {
+        ["hours", "minutes"].contains(words[$0]) && $0 + 1 < r.upperBound && words[$0 + 1] == "later"
+      })
+    {
+      recent = true
     }
     var stale = false
     if let x = dateExpr, let d = x.date, let ref = reference {
@@ -1114,6 +1228,13 @@ public struct EventExtractor: Sendable {
     else { return nil }
     for (x, xr) in doc.expressions where x.granularity == .time && lead.contains(xr.lowerBound) {
       if effectTime(doc, xr.lowerBound, from: lead.lowerBound) { continue }
+      return x
+    }
+    // "The posts, at 1:26 p.m. ET, came …": the next sentence times the lead's announcement.
+    guard let next = doc.sentenceRanges.first(where: { $0.lowerBound >= lead.upperBound }) else { return nil }
+    for (x, xr) in doc.expressions where next.contains(xr.lowerBound) {
+      if x.granularity != .time { return nil }
+      if effectTime(doc, xr.lowerBound, from: next.lowerBound) { continue }
       return x
     }
     return nil
