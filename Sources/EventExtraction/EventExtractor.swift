@@ -632,7 +632,11 @@ public struct EventExtractor: Sendable {
         verbAction = "announce"
       }
       // "signed the Inflation Reduction Act into law, … including tax credits": the law's measures.
-      if w.hasPrefix("sign"), (i + 1..<min(r.upperBound, i + 8)).contains(where: { words[$0] == "law" }) {
+      if w.hasPrefix("sign"),
+        (i + 1..<min(r.upperBound, i + 8)).contains(where: {
+          words[$0] == "law" || words[$0] == "act" && tokens[$0].capitalized
+        })
+      {
         verbAction = "announce"
         reach = 40
       }
@@ -661,6 +665,22 @@ public struct EventExtractor: Sendable {
         var action = verbAction
         var type = m.type
         if receiving, type != "subsidy" { continue }
+        // "would need licences", "importers would have to pay a deposit".
+        if EventExtractor.bareLicences.contains(m.key), !EventExtractor.needVerbs.contains(w) { continue }
+        if EventExtractor.needVerbs.contains(w), w.hasPrefix("need"),
+          m.range.lowerBound < i || !(m.key.contains("licen") || m.key.contains("permit"))
+        {
+          continue
+        }
+        if EventExtractor.payVerbs.contains(w), m.range.lowerBound < i || !m.key.contains("deposit") {
+          continue
+        }
+        // "cutting them off from Chinese dual-use items" restricts.
+        if action == "lift", w.hasPrefix("cut"),
+          (i + 1..<min(r.upperBound, i + 4)).contains(where: { words[$0] == "off" })
+        {
+          action = "impose"
+        }
         // "hit Chinese goods with tariffs": only with "with" before the measure.
         if EventExtractor.hitVerbs.contains(w),
           m.range.lowerBound < i || !(i + 1..<m.range.lowerBound).contains(where: { words[$0] == "with" })
@@ -811,7 +831,13 @@ public struct EventExtractor: Sendable {
     "win", "wins", "won", "winning", "secure", "secures", "secured", "securing", "get", "gets", "got",
     "receive", "receives", "received", "receiving",
   ]
-  static let hitVerbs: Set<String> = ["hit", "hits", "hitting"]
+  static let hitVerbs: Set<String> = ["hit", "hits", "hitting", "fire", "fires", "fired", "firing"]
+  static let needVerbs: Set<String> = [
+    "need", "needs", "needed", "require", "requires", "required", "requiring",
+  ]
+  static let payVerbs: Set<String> = ["pay", "pays", "paid", "paying"]
+  /// Licences and permits without "export": a measure only as what goods "need".
+  static let bareLicences: Set<String> = ["licences", "licenses", "licence", "license", "permits", "permit"]
   static let holdVerbs: Set<String> = ["hold", "holds", "held", "holding"]
   /// Verbs whose subject is the target of the measure ("Switzerland will face a 39% tariff").
   static let faceVerbs: Set<String> = ["face", "faces", "facing"]
@@ -944,7 +970,12 @@ public struct EventExtractor: Sendable {
         // "Industry groups in British Columbia said …": a private subject opens the sentence.
         if PartyLexicon.commentators.contains(w) || EventLexicon.privateParties.contains(w),
           j - clauseStart <= 1 || j - doc.datelineRange.upperBound <= 2 && j >= doc.datelineRange.upperBound,
-          !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
+          !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1])),
+          // "Battery makers are assessing … after China said …": the news is the "after" clause.
+          !(j..<v).contains(where: { k in
+            words[k] == "after"
+              && doc.parties.contains { $0.range.lowerBound > k && $0.range.lowerBound <= k + 3 }
+          })
         {
           return Self.reject(#line)
         }
@@ -1005,6 +1036,12 @@ public struct EventExtractor: Sendable {
       let before = xr.lowerBound > 0 ? words[xr.lowerBound - 1] : ""
       let before2 = xr.lowerBound > 1 ? words[xr.lowerBound - 2] : ""
       let after = xr.upperBound < tokens.count ? words[xr.upperBound] : ""
+      // "the 2022 CHIPS and Science Act": a year in a name.
+      if x.granularity == .year, before == "the", xr.upperBound < r.upperBound,
+        tokens[xr.upperBound].capitalized
+      {
+        continue
+      }
       // Background: an explicit date or year well before the reference.
       if let ref = reference, let d = x.date, x.granularity != .time {
         let lateEnd: CivilDate
@@ -1096,6 +1133,10 @@ public struct EventExtractor: Sendable {
         target = true
       }
       if prev == "of", ["imports", "exports", "goods", "products"].contains(prev2) { target = true }
+      // "Canada, Mexico, Brazil": a list keeps the role of its first member.
+      if prev == ",", n > 0, p.range.lowerBound - ps[n - 1].range.upperBound == 1, let last = roles.last {
+        target = last.target
+      }
       // "partners such as Canada", "countries including Japan".
       if prev == "as" && prev2 == "such" || prev == "including" || prev == "like" { target = true }
       // "Switzerland will face a 39% tariff": the subject of "face" is the target.
@@ -1115,7 +1156,21 @@ public struct EventExtractor: Sendable {
       actor = ps[byIx].code
       actorIx = ps[byIx].range.lowerBound
     }
-    if actor == nil, let a = roles.last(where: { !$0.target && $0.start < v }) {
+    // "answered Trump's new 10% tariff …, announcing its own duties": the owner of another measure.
+    let owners = Set(
+      ps.filter { p in
+        let e = p.range.upperBound
+        guard e + 1 < r.upperBound, words[e] == "s", tokens[e - 0].kind == .word,
+          doc.tokens[e - 1].kind == .punct || tokens[e].spaceBefore == false
+        else { return false }
+        return ms.contains {
+          $0.range.lowerBound > e && $0.range.lowerBound - e <= 5 && $0.range.upperBound <= v
+        }
+      }.map { $0.range.lowerBound })
+    if actor == nil,
+      let a = roles.last(where: { !$0.target && $0.start < v && !owners.contains($0.start) })
+        ?? roles.last(where: { !$0.target && $0.start < v })
+    {
       actor = a.code
       actorIx = a.start
     }
@@ -1185,7 +1240,7 @@ public struct EventExtractor: Sendable {
       recent: recent, future: future, stale: stale,
       separate: (r.lowerBound..<min(r.upperBound, r.lowerBound + 3)).contains {
         words[$0] == "separately" || words[$0] == "separate"
-      })
+      } || v > r.lowerBound && words[v - 1] == "also")
   }
 
   /// Paragraph number of every token (a paragraph starts at a line break).

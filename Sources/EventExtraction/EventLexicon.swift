@@ -49,7 +49,10 @@ enum EventLexicon {
     "subsidised loans": "subsidy", "subsidized loans": "subsidy", "equity stake": "subsidy",
     "price floor": "subsidy", "minimum price": "subsidy", "loan guarantee": "subsidy",
     "loan guarantees": "subsidy", "grant": "subsidy", "funding": "subsidy",
-    "deposits": "anti_dumping", "cash deposits": "anti_dumping", "security deposits": "anti_dumping",
+    "deposits": "anti_dumping", "deposit": "anti_dumping", "export control list": "export_control",
+    "licences": "export_control", "licenses": "export_control", "licence": "export_control",
+    "license": "export_control", "permits": "export_control", "permit": "export_control",
+    "cash deposits": "anti_dumping", "security deposits": "anti_dumping",
     "blacklists": "sanction", "trade blacklist": "export_control", "export blacklist": "export_control",
     "port fee": "other", "port fees": "other", "port charges": "other",
     "investigation": "other", "probe": "other", "inquiry": "other", "review": "other",
@@ -67,7 +70,7 @@ enum EventLexicon {
       "impose",
       "impose imposes imposed imposing cap caps capped capping double doubles doubled doubling triple triples tripled slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded broaden broadens broadened widen widens widened blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating restore restores restored restoring reimpose reimposes reimposed reinstate reinstates reinstated hit hits hitting face faces facing place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
     )
-    add("announce", "hold holds held holding")
+    add("announce", "hold holds held holding need needs needed pay pays paid paying")
     add("threaten", "threaten threatens threatened threatening warn warns warned vow vows vowed")
     add(
       "propose",
@@ -206,6 +209,6 @@ extension EventLexicon {
   /// Objects after "signed" that make it an executive action, not an agreement.
   static let instruments: Set<String> = [
     "order", "orders", "proclamation", "proclamations", "law", "bill", "decree", "memorandum", "executive",
-    "directive", "regulation", "legislation",
+    "directive", "regulation", "legislation", "act",
   ]
 }
