@@ -275,6 +275,14 @@ public struct EventExtractor: Sendable {
       {
         key = groups[g].type + "|" + (groups[g].actor ?? "") + "|agree"
       }
+      // The same step against other targets in another sentence is another event ("Switzerland
+      // will face a 39% tariff … In a separate order, Trump raised the tariff on Canadian goods").
+      if let g = keyOf[key], c.type != "agreement", c.type != "negotiation", !groups[g].targets.isEmpty,
+        !c.targets.isEmpty, Set(groups[g].targets).isDisjoint(with: c.targets),
+        !groups[g].sentences.contains(c.sentence), c.separate || groups[g].separate
+      {
+        key += "|" + c.targets.joined(separator: ",")
+      }
       if let g = keyOf[key] {
         var m = groups[g]
         for t in c.targets where !m.targets.contains(t) { m.targets.append(t) }
@@ -603,6 +611,8 @@ public struct EventExtractor: Sendable {
         continue
       }
       let nextWord = i + 1 < r.upperBound ? words[i + 1] : ""
+      // "put off a decision on tariffs": a delay.
+      if ["put", "puts", "putting"].contains(w), nextWord == "off" { verbAction = "extend" }
       // "wind down", "phase out": only with their particle.
       if !EventExtractor.particleOK(words, i, r) { continue }
       // "lifts China rate to 125%": a lift to a number is a raise.
@@ -768,17 +778,15 @@ public struct EventExtractor: Sendable {
     // raising the duty on Chinese imports", "…, and would impose export controls") is a second
     // event when it names another measure or step.
     var out: [Candidate] = []
-    var used: [Option] = []
     for (n, o) in options.enumerated() {
       if n > 0 {
         guard out.count < 2,
-          used.allSatisfy({ EventExtractor.clauseBreak(doc, between: $0.verb, and: o.verb) }),
+          out.allSatisfy({ EventExtractor.clauseBreak(doc, between: $0.trigger, and: o.verb) }),
           !out.contains(where: {
             $0.type == o.type && $0.action == (o.action == "announce" ? "other" : o.action)
           })
         else { continue }
       }
-      used.append(o)
       let start = EventExtractor.clauseStart(doc, verb: o.verb, sentence: r)
       if let c = candidate(
         doc, sentence: sIx, range: r, measures: ms, option: o, clauseStart: start,
@@ -841,9 +849,13 @@ public struct EventExtractor: Sendable {
   static let holdVerbs: Set<String> = ["hold", "holds", "held", "holding"]
   /// Verbs whose subject is the target of the measure ("Switzerland will face a 39% tariff").
   static let faceVerbs: Set<String> = ["face", "faces", "facing"]
-  static let exemptionKeys: Set<String> = ["duty free", "duty free treatment", "de minimis"]
+  static let exemptionKeys: Set<String> = [
+    "duty free", "duty free treatment", "de minimis", "whitelist", "white list", "trusted trade list",
+    "trusted trading partners",
+  ]
   static let withdrawVerbs: Set<String> = [
-    "end", "ends", "ended", "ending", "stop", "stops", "stopped", "stopping", "revoke", "revokes", "revoked",
+    "drop", "drops", "dropped", "dropping", "end", "ends", "ended", "ending", "stop", "stops", "stopped",
+    "stopping", "revoke", "revokes", "revoked",
     "revoking", "suspend", "suspends", "suspended", "suspending", "scrap", "scraps", "scrapped", "remove",
     "removes", "removed", "removing", "cancel", "cancels", "cancelled", "canceled", "terminate",
     "terminates", "terminated", "rescind", "rescinds", "rescinded",
@@ -1056,9 +1068,13 @@ public struct EventExtractor: Sendable {
         }
         let effect = EventLexicon.effectCues.contains(before) || after == "deadline"
         // "… deals that had softened the duties since 2018": a relative clause after the verb.
+        // "drop the retaliatory duties they imposed last year": a reduced relative clause.
         let relative =
           xr.lowerBound > v
-          && (v..<xr.lowerBound).contains(where: { words[$0] == "that" || words[$0] == "which" })
+          && (v..<xr.lowerBound).contains(where: { k in
+            words[k] == "that" || words[k] == "which"
+              || EventExtractor.subjectPronouns.contains(words[k]) && ms.contains { $0.range.upperBound == k }
+          })
         if lateEnd.days(to: ref) > 45, !relative, !effect || before == "since", before != "until",
           before != "through"
         {
@@ -1137,6 +1153,8 @@ public struct EventExtractor: Sendable {
       if prev == ",", n > 0, p.range.lowerBound - ps[n - 1].range.upperBound == 1, let last = roles.last {
         target = last.target
       }
+      // "remove Japan from its list", "hit China with": the object of a trigger verb.
+      if EventLexicon.verbs[prev] != nil || EventExtractor.barVerbs.contains(prev) { target = true }
       // "partners such as Canada", "countries including Japan".
       if prev == "as" && prev2 == "such" || prev == "including" || prev == "like" { target = true }
       // "Switzerland will face a 39% tariff": the subject of "face" is the target.
@@ -1498,7 +1516,8 @@ public struct EventExtractor: Sendable {
     for (e, published) in items {
       let key = dedupKey(e)
       var merged = false
-      for k in out.indices where dedupKey(out[k]) == key {
+      // Events of one article were grouped already: only other articles' reports merge.
+      for k in out.indices where dedupKey(out[k]) == key && out[k].sources != e.sources {
         let a = out[k].announced
         let b = e.announced
         let close: Bool

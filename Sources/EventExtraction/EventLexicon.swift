@@ -54,6 +54,8 @@ enum EventLexicon {
     "license": "export_control", "permits": "export_control", "permit": "export_control",
     "cash deposits": "anti_dumping", "security deposits": "anti_dumping",
     "blacklists": "sanction", "trade blacklist": "export_control", "export blacklist": "export_control",
+    "whitelist": "export_control", "white list": "export_control", "trusted trade list": "export_control",
+    "trusted trading partners": "export_control",
     "port fee": "other", "port fees": "other", "port charges": "other",
     "investigation": "other", "probe": "other", "inquiry": "other", "review": "other",
   ]
@@ -81,7 +83,9 @@ enum EventLexicon {
       "roll rolls rolled rolling slash slashes slashed slashing lift lifts lifted lifting remove removes removed removing scrap scraps scrapped scrapping ease eases eased easing cut cuts cutting lower lowers lowered lowering reduce reduces reduced reducing exempt exempts exempted exempting waive waives waived waiving pause pauses paused pausing relax relaxes relaxed relaxing drop drops dropped dropping revoke revokes revoked rescind rescinds rescinded terminate terminates terminated resume resumes resumed resuming grant grants granted granting lifting repeal repeals repealed suspend suspends suspended suspending end ends ended ending stop stops stopped stopping cancel cancels cancelled canceled phase phases phased phasing wind winds winding"
     )
     add(
-      "extend", "extend extends extended extending prolong prolongs prolonged renew renews renewed renewing")
+      "extend",
+      "extend extends extended extending delay delays delayed delaying postpone postpones postponed postponing defer defers deferred prolong prolongs prolonged renew renews renewed renewing"
+    )
     add(
       "agree",
       "agree agrees agreed receive receives received sign signs signed signing reach reaches reached strike strikes struck seal seals sealed conclude concludes concluded finalize finalizes finalized finalise finalised clinch clinched ink inks inked settle settles settled win wins won winning secure secures secured securing get gets got"

@@ -28,8 +28,10 @@ import Testing
         let mark =
           c.isEmpty
           ? "[ \(EventExtractor.lastReject)]"
-          : c.map { "[\($0.type)/\($0.action) actor \($0.actor ?? "-") date \($0.date?.value ?? "-")]" }
-            .joined()
+          : c.map {
+            "[\($0.type)/\($0.action) actor \($0.actor ?? "-") \($0.targets) v \(doc.words[$0.trigger]) date \($0.date?.value ?? "-")]"
+          }
+          .joined()
         print("  \(sIx) \(mark) \(ex.text(doc, r).prefix(160))")
       }
       for e in ex.extract([a]).events {
