@@ -227,8 +227,19 @@ public struct EventExtractor: Sendable {
     let mainActor = candidates.lazy.compactMap { $0.actor }.first ?? dateline.actor ?? doc.parties.first?.code
     // Measures that are parts of another event of the article: tariff duties of an anti-dumping
     // case, tariff cuts and lifts by the parties of an agreement.
-    let dumpingActors = Set(
+    var dumpingActors = Set(
       candidates.filter { $0.type == "anti_dumping" }.compactMap { $0.actor ?? mainActor })
+    // An article whose headline or lead names an anti-dumping or countervailing case: its
+    // duties are that case's.
+    let leadEnd = doc.sentenceRanges.prefix(3).last?.upperBound ?? 0
+    if let main = mainActor,
+      doc.measures.contains(where: {
+        $0.type == "anti_dumping" && $0.range.lowerBound < max(leadEnd, doc.titleEnd)
+          && ($0.key.contains("dump") || $0.key.contains("countervailing") || $0.key.contains("subsidy"))
+      })
+    {
+      dumpingActors.insert(main)
+    }
     var agreementParties = Set<String>()
     for k in candidates.indices {
       let actor = candidates[k].actor ?? mainActor ?? ""
@@ -650,8 +661,31 @@ public struct EventExtractor: Sendable {
         verbAction = "announce"
         reach = 40
       }
-      if i >= r.lowerBound + 2, words[i - 1] == "to", let gov = EventLexicon.governing[words[i - 2]] {
+      if i >= r.lowerBound + 2, words[i - 1] == "to",
+        let gov = EventLexicon.governing[words[i - 2]] ?? EventExtractor.infinitiveGovernor(doc, to: i - 1, r)
+      {
         verbAction = verbAction == "agree" ? verbAction : (gov == "threaten" ? "threaten" : "propose")
+      }
+      // "needed until July 9 to reach a good deal", "a race to strike a deal": an aim, unless the
+      // infinitive is what was agreed or decided ("agreed to sign").
+      if verbAction == "agree", i >= r.lowerBound + 2, words[i - 1] == "to",
+        !["agreed", "agree", "agrees", "decided", "voted", "moved", "announced", "said"].contains(
+          EventExtractor.wordBeforeInfinitive(doc, to: i - 1, r))
+      {
+        continue
+      }
+      // "proposes halving steel import quotas, doubling …": a gerund under a proposal.
+      if w.hasSuffix("ing"), verbAction == "impose" || verbAction == "lift",
+        let g = (max(r.lowerBound, i - 8)..<i).last(where: { EventLexicon.governing[words[$0]] != nil }),
+        let gov = EventLexicon.governing[words[g]], !(g + 1..<i).contains(where: { words[$0] == "to" })
+      {
+        verbAction = gov
+      }
+      // "ruled late on Wednesday that … tariffs": a ruling covers its complement clause.
+      if verbAction == "rule",
+        (i + 1..<min(r.upperBound, i + 8)).contains(where: { words[$0] == "that" })
+      {
+        reach = 30
       }
       if i >= r.lowerBound + 2, words[i - 1] == "to", EventLexicon.governing[words[i - 2]] == nil,
         EventLexicon.verbs[words[i - 2]] != nil,
@@ -746,7 +780,11 @@ public struct EventExtractor: Sendable {
             next != "agree"
           {
             action = next == "announce" ? "impose" : next
-          } else if type != "subsidy" {
+          } else if w.hasPrefix("finali") {
+            // "finalizes steep duties": the measure is in force.
+            action = "impose"
+          } else if !["subsidy", "sanction", "quota", "export_control", "import_ban"].contains(type) {
+            // "agrees $60 price cap": allies agree a measure; "agreed 15% tariffs" is a deal.
             type = "agreement"
           }
         }
@@ -839,6 +877,53 @@ public struct EventExtractor: Sendable {
     "win", "wins", "won", "winning", "secure", "secures", "secured", "securing", "get", "gets", "got",
     "receive", "receives", "received", "receiving",
   ]
+  /// The first day-granularity date of sentence `r`.
+  static func sentenceDay(_ doc: Doc, _ r: Range<Int>) -> CivilDate? {
+    for (x, xr) in doc.expressions where r.contains(xr.lowerBound) && x.granularity == .day {
+      if let d = x.date { return d }
+    }
+    return nil
+  }
+
+  /// The verb governing a coordinated or displaced infinitive: "proposed on Tuesday to cut …",
+  /// "proposed to cut … and to raise …".
+  /// The word before the infinitive marker at `t`, skipping a time expression ("agreed on
+  /// Saturday to settle").
+  static func wordBeforeInfinitive(_ doc: Doc, to t: Int, _ r: Range<Int>) -> String {
+    var k = t - 1
+    var steps = 0
+    while k > r.lowerBound, steps < 4,
+      doc.expressions.contains(where: { $0.1.contains(k) }) || doc.words[k] == "on"
+    {
+      k -= 1
+      steps += 1
+    }
+    return k >= r.lowerBound ? doc.words[k] : ""
+  }
+
+  static func infinitiveGovernor(_ doc: Doc, to t: Int, _ r: Range<Int>) -> String? {
+    var k = t - 1
+    var steps = 0
+    // "proposed on Tuesday to": skip a time expression right before "to".
+    while k > r.lowerBound, steps < 4,
+      doc.expressions.contains(where: { $0.1.contains(k) }) || doc.words[k] == "on"
+    {
+      k -= 1
+      steps += 1
+    }
+    if k >= r.lowerBound, let g = EventLexicon.governing[doc.words[k]] { return g }
+    // "… and to raise": the governor of the previous infinitive.
+    guard t >= r.lowerBound + 2, doc.words[t - 1] == "and" || doc.words[t - 1] == "or" else { return nil }
+    var j = t - 2
+    while j > r.lowerBound, t - j < 30 {
+      if doc.words[j] == "to", doc.tokens[j].kind == .word {
+        return EventLexicon.governing[doc.words[j - 1]] ?? infinitiveGovernor(doc, to: j, r)
+      }
+      j -= 1
+    }
+    return nil
+  }
+
   static let hitVerbs: Set<String> = ["hit", "hits", "hitting", "fire", "fires", "fired", "firing"]
   static let needVerbs: Set<String> = [
     "need", "needs", "needed", "require", "requires", "required", "requiring",
@@ -960,6 +1045,12 @@ public struct EventExtractor: Sendable {
         }
         if v - j <= 4, EventLexicon.negations.contains(w) { return Self.reject(#line) }
         if EventLexicon.background.contains(w) { return Self.reject(#line) }
+        // "said he had authorised …" last Friday: reported background, unless dated recently.
+        if w == "had", v - j <= 3, let d = EventExtractor.sentenceDay(doc, r), let ref = reference,
+          d.days(to: ref) >= 3
+        {
+          return Self.reject(#line)
+        }
         if w == "had", v - j <= 3,
           !(clauseStart..<j).contains(where: {
             ["said", "says", "told", "announced", "confirmed", "stated"].contains(words[$0])
@@ -1031,6 +1122,19 @@ public struct EventExtractor: Sendable {
     {
       return Self.reject(#line)
     }
+    // A headline's "after duties lifted": the cause of the headline's news, stated without a subject.
+    if r.lowerBound < doc.titleEnd,
+      let a = (cs..<v).last(where: { words[$0] == "after" }),
+      !doc.parties.contains(where: { $0.range.lowerBound > a && $0.range.lowerBound < v })
+    {
+      return Self.reject(#line)
+    }
+    // "It was the first set of Russia sanctions imposed by …": a characterisation of the news.
+    if v - r.lowerBound >= 3, ["it", "this", "that"].contains(words[r.lowerBound]),
+      ["was", "is", "marks", "marked"].contains(words[r.lowerBound + 1]), words[r.lowerBound + 2] == "the"
+    {
+      return Self.reject(#line)
+    }
     // Background by phrase: "last year's", "since 2019", "first term", "in 2018".
     for i in r {
       let w = words[i]
@@ -1074,6 +1178,9 @@ public struct EventExtractor: Sendable {
           && (v..<xr.lowerBound).contains(where: { k in
             words[k] == "that" || words[k] == "which"
               || EventExtractor.subjectPronouns.contains(words[k]) && ms.contains { $0.range.upperBound == k }
+              // "without the 25% tariff imposed in 2018": a participle after the measure.
+              || k > v + 1 && (words[k].hasSuffix("ed") || words[k] == "put" || words[k] == "set")
+                && ms.contains { $0.range.upperBound == k } && xr.lowerBound - k <= 3
           })
         if lateEnd.days(to: ref) > 45, !relative, !effect || before == "since", before != "until",
           before != "through"
@@ -1325,7 +1432,8 @@ public struct EventExtractor: Sendable {
   ]
   /// Words before "to" that make the following verb a purpose ("designed to cut").
   static let purposeWords: Set<String> = [
-    "designed", "aimed", "meant", "intended", "aiming", "help", "helps",
+    "designed", "aimed", "meant", "intended", "aiming", "help", "helps", "used", "uses", "using", "law",
+    "power", "powers", "authority",
   ]
   /// Verbs that put names on a list ("added … to the entity list").
   static let listingVerbs: Set<String> = [
