@@ -86,6 +86,11 @@ public struct EventExtractor: Sendable {
     var datelineRange: Range<Int> = 0..<0
   }
 
+  static let lowerCaseAgencies: Set<String> = [
+    "commerce ministry", "ministry of commerce", "commerce department", "department of commerce",
+    "treasury department", "the bloc", "bloc",
+  ]
+
   static let genericParties: Set<String> = [
     "commerce ministry", "ministry of commerce", "commerce department", "department of commerce",
     "treasury department",
@@ -163,9 +168,10 @@ public struct EventExtractor: Sendable {
         let (entry, e, _) = EventExtractor.parties.match(tokens, words, at: i, limit: tokens.count)
       {
         let ok = !entry.caseSensitive || tokens[i].allCaps
-        // Leaders and capitals must be capitalised; demonyms and names too (avoids "turkey", "china" ware).
-        if ok, tokens[i].capitalized || tokens[i].allCaps {
-          let key = words[i..<e].filter { !$0.isEmpty }.joined(separator: " ")
+        let key = words[i..<e].filter { !$0.isEmpty }.joined(separator: " ")
+        // Leaders and capitals must be capitalised; demonyms and names too (avoids "turkey", "china"
+        // ware); agencies named generically may be lower case ("the commerce ministry said").
+        if ok, tokens[i].capitalized || tokens[i].allCaps || EventExtractor.lowerCaseAgencies.contains(key) {
           // A city after "in"/"at"/"near" is where something happened, not who did it.
           if i > 0, ["in", "at", "near", "outside"].contains(words[i - 1]), PartyLexicon.cities.contains(key)
           {
@@ -704,6 +710,17 @@ public struct EventExtractor: Sendable {
         } else {
           dist = i - m.range.upperBound + 2
           if dist > 7 { continue }
+          // "curbs will cut $8 billion from sales", "tariffs raise costs": the measure's effect.
+          if i > r.lowerBound,
+            ["will", "would", "could", "may", "might", "to"].contains(words[i - 1])
+              || w.hasSuffix("s") && !w.hasSuffix("ss") && EventLexicon.verbs[w] != nil
+                && !["was", "were", "is", "are", "been"].contains(words[i - 1])
+          {
+            if !EventExtractor.measureVerbs.keys.contains(w), verbAction != "agree", verbAction != "threaten"
+            {
+              continue
+            }
+          }
         }
         if m.range.contains(i) { continue }
         var action = verbAction
@@ -924,6 +941,14 @@ public struct EventExtractor: Sendable {
     return nil
   }
 
+  /// Official bodies named without their country ("the commerce ministry also put …").
+  static let officialBodies: Set<String> = [
+    "ministry", "department", "commission", "government", "cabinet", "customs", "administration", "agency",
+    "council", "parliament", "regulator", "court",
+  ]
+  /// Courts and tribunals: what they decide about a measure is a ruling.
+  static let courts: Set<String> = ["court", "judge", "judges", "tribunal", "panel"]
+
   static let hitVerbs: Set<String> = ["hit", "hits", "hitting", "fire", "fires", "fired", "firing"]
   static let needVerbs: Set<String> = [
     "need", "needs", "needed", "require", "requires", "required", "requiring",
@@ -1019,6 +1044,12 @@ public struct EventExtractor: Sendable {
       found.action = "agree"
     }
     let v = found.verb
+    // "A federal trade court ruled … blocking the tariffs": what a court does to a measure is a ruling.
+    if ["impose", "lift"].contains(found.action),
+      (r.lowerBound..<v).contains(where: { EventExtractor.courts.contains(words[$0]) })
+    {
+      found.action = "rule"
+    }
     let isThreat = found.action == "threaten"
     // Hedging, negation, commentary: look at the clause before the verb and at conditionals.
     let cs = clauseStart
@@ -1087,6 +1118,16 @@ public struct EventExtractor: Sendable {
       j += 1
     }
     if commentator && !sawParty { return Self.reject(#line) }
+    // "said the two companies, Lockheed Martin and …, were prohibited from …": what a measure does
+    // to companies, unless they are put on a list ("were added to").
+    if v > r.lowerBound, ["was", "were"].contains(words[v - 1]),
+      !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
+    {
+      let from = (cs..<v).last(where: { EventExtractor.reportingVerbs.contains(words[$0]) }) ?? cs
+      if (from..<v).contains(where: { EventLexicon.privateParties.contains(words[$0]) }) {
+        return Self.reject(#line)
+      }
+    }
     if (clauseStart..<min(clauseStart + 3, v)).contains(where: {
       EventLexicon.privateParties.contains(words[$0])
     }), !sawParty {
@@ -1243,7 +1284,9 @@ public struct EventExtractor: Sendable {
       let prev2 = p.range.lowerBound > r.lowerBound + 1 ? words[p.range.lowerBound - 2] : ""
       let next = p.range.upperBound < r.upperBound ? words[p.range.upperBound] : ""
       var target = EventLexicon.targetPrepositions.contains(prev) && prev != "and"
-      if prev == "and" || prev.isEmpty && tokens[max(0, p.range.lowerBound - 1)].scalar == "-" {
+      if prev == "and" || prev == "the" && prev2 == "and"
+        || prev.isEmpty && tokens[max(0, p.range.lowerBound - 1)].scalar == "-"
+      {
         // "US and China", "US-China": same role as the previous party.
         target = roles.last?.target ?? false
       }
@@ -1257,7 +1300,9 @@ public struct EventExtractor: Sendable {
       }
       if prev == "of", ["imports", "exports", "goods", "products"].contains(prev2) { target = true }
       // "Canada, Mexico, Brazil": a list keeps the role of its first member.
-      if prev == ",", n > 0, p.range.lowerBound - ps[n - 1].range.upperBound == 1, let last = roles.last {
+      if p.range.lowerBound > r.lowerBound, tokens[p.range.lowerBound - 1].scalar == ",", n > 0,
+        p.range.lowerBound - ps[n - 1].range.upperBound == 1, let last = roles.last
+      {
         target = last.target
       }
       // "remove Japan from its list", "hit China with": the object of a trigger verb.
@@ -1284,9 +1329,9 @@ public struct EventExtractor: Sendable {
     // "answered Trump's new 10% tariff …, announcing its own duties": the owner of another measure.
     let owners = Set(
       ps.filter { p in
-        let e = p.range.upperBound
-        guard e + 1 < r.upperBound, words[e] == "s", tokens[e - 0].kind == .word,
-          doc.tokens[e - 1].kind == .punct || tokens[e].spaceBefore == false
+        let e = p.range.upperBound + 1
+        guard e < r.upperBound, words[e] == "s",
+          tokens[e - 1].scalar == "'" || tokens[e - 1].scalar == "\u{2019}"
         else { return false }
         return ms.contains {
           $0.range.lowerBound > e && $0.range.lowerBound - e <= 5 && $0.range.upperBound <= v
@@ -1343,7 +1388,12 @@ public struct EventExtractor: Sendable {
     if let x = dateExpr, let d = x.date, let ref = reference {
       stale = x.granularity == .month ? d.month != ref.month || d.year != ref.year : d.days(to: ref) > 10
     }
-    let future = (r.lowerBound..<v).contains { ["will", "would", "to"].contains(words[$0]) && v - $0 <= 3 }
+    // Future wording, unless reported ("said it would impose" announces).
+    let future = (r.lowerBound..<v).contains {
+      ["will", "would", "to"].contains(words[$0]) && v - $0 <= 3
+        && !(words[$0] == "would"
+          && (r.lowerBound..<$0).contains(where: { EventExtractor.announcingVerbs.contains(words[$0]) }))
+    }
     var confidence = 0.55
     if actor != nil { confidence += 0.15 }
     if dateExpr != nil { confidence += 0.1 }
@@ -1357,11 +1407,14 @@ public struct EventExtractor: Sendable {
       direction: direction, actor: actor, targets: targets, commodities: commodities, date: dateExpr,
       time: timeExpr, evidence: evidence, confidence: confidence, fromTitle: fromTitle, hasParty: !ps.isEmpty,
       sentences: [sIx],
-      subject: actorIx >= 0
-        && (actorIx < v
-          || ps.contains {
-            $0.range.lowerBound == actorIx && actorIx > r.lowerBound && words[actorIx - 1] == "by"
-          }),
+      subject: (r.lowerBound..<min(v, r.lowerBound + 6)).contains(where: {
+        EventExtractor.officialBodies.contains(words[$0])
+      }) && !["was", "were", "been", "be", "is", "are"].contains(words[v - 1])
+        || actorIx >= 0
+          && (actorIx < v
+            || ps.contains {
+              $0.range.lowerBound == actorIx && actorIx > r.lowerBound && words[actorIx - 1] == "by"
+            }),
       recent: recent, future: future, stale: stale,
       separate: (r.lowerBound..<min(r.upperBound, r.lowerBound + 3)).contains {
         words[$0] == "separately" || words[$0] == "separate"
