@@ -712,7 +712,7 @@ public struct EventExtractor: Sendable {
           if dist > 7 { continue }
           // "curbs will cut $8 billion from sales", "tariffs raise costs": the measure's effect.
           if i > r.lowerBound,
-            ["will", "would", "could", "may", "might", "to"].contains(words[i - 1])
+            ["will", "would", "could", "may", "might", "to", "have", "has", "had"].contains(words[i - 1])
               || w.hasSuffix("s") && !w.hasSuffix("ss") && EventLexicon.verbs[w] != nil
                 && !["was", "were", "is", "are", "been"].contains(words[i - 1])
           {
