@@ -527,12 +527,6 @@ public struct EventExtractor: Sendable {
 
   // MARK: sentence-level detection
 
-  nonisolated(unsafe) static var lastReject = 0  // DEBUG
-  static func reject(_ line: Int) -> Candidate? {  // DEBUG
-    lastReject = line
-    return nil
-  }
-
   static let importWords: Set<String> = [
     "imports", "import", "importing", "purchases", "buying", "shipments", "entry",
   ]
@@ -1061,46 +1055,46 @@ public struct EventExtractor: Sendable {
       let w = words[j]
       if !w.isEmpty, j >= cs {
         if EventLexicon.hedges.contains(w), !(w == "may" && tokens[j].capitalized) {
-          if !isThreat || j > v { return Self.reject(#line) }
-          if w != "if" && w != "unless" { return Self.reject(#line) }
+          if !isThreat || j > v { return nil }
+          if w != "if" && w != "unless" { return nil }
         }
         if w == "expected" || w == "poised" || w == "set" && v - j <= 3 && words[j + 1] == "to" {
-          return Self.reject(#line)
+          return nil
         }
         // "would" is an announcement only as reported speech ("said it would impose"); otherwise
         // it is a conditional or someone else's expectation ("investors bet Washington would …").
         if w == "would", v - j <= 3, !isThreat,
           !(clauseStart..<j).contains(where: { EventExtractor.announcingVerbs.contains(words[$0]) })
         {
-          return Self.reject(#line)
+          return nil
         }
-        if v - j <= 4, EventLexicon.negations.contains(w) { return Self.reject(#line) }
-        if EventLexicon.background.contains(w) { return Self.reject(#line) }
+        if v - j <= 4, EventLexicon.negations.contains(w) { return nil }
+        if EventLexicon.background.contains(w) { return nil }
         // "said he had authorised …" last Friday: reported background, unless dated recently.
         if w == "had", v - j <= 3, let d = EventExtractor.sentenceDay(doc, r), let ref = reference,
           d.days(to: ref) >= 3
         {
-          return Self.reject(#line)
+          return nil
         }
         if w == "had", v - j <= 3,
           !(clauseStart..<j).contains(where: {
             ["said", "says", "told", "announced", "confirmed", "stated"].contains(words[$0])
           })
         {
-          return Self.reject(#line)
+          return nil
         }
-        if EventLexicon.reactions.contains(w) { return Self.reject(#line) }
+        if EventLexicon.reactions.contains(w) { return nil }
         // "Chinese companies added to a U.S. blacklist" is passive: the companies are the object.
         if EventLexicon.privateParties.contains(w), v - j <= 2,
           !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
         {
-          return Self.reject(#line)
+          return nil
         }
       }
       if !w.isEmpty {
         if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
         // "Analysts at X said …", "Economists said China would …": someone else's view.
-        if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return Self.reject(#line) }
+        if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return nil }
         // "Industry groups in British Columbia said …": a private subject opens the sentence.
         if PartyLexicon.commentators.contains(w) || EventLexicon.privateParties.contains(w),
           j - clauseStart <= 1 || j - doc.datelineRange.upperBound <= 2 && j >= doc.datelineRange.upperBound,
@@ -1111,13 +1105,13 @@ public struct EventExtractor: Sendable {
               && doc.parties.contains { $0.range.lowerBound > k && $0.range.lowerBound <= k + 3 }
           })
         {
-          return Self.reject(#line)
+          return nil
         }
       }
       if doc.parties.contains(where: { $0.range.lowerBound == j }) { sawParty = true }
       j += 1
     }
-    if commentator && !sawParty { return Self.reject(#line) }
+    if commentator && !sawParty { return nil }
     // "said the two companies, Lockheed Martin and …, were prohibited from …": what a measure does
     // to companies, unless they are put on a list ("were added to").
     if v > r.lowerBound, ["was", "were"].contains(words[v - 1]),
@@ -1125,18 +1119,18 @@ public struct EventExtractor: Sendable {
     {
       let from = (cs..<v).last(where: { EventExtractor.reportingVerbs.contains(words[$0]) }) ?? cs
       if (from..<v).contains(where: { EventLexicon.privateParties.contains(words[$0]) }) {
-        return Self.reject(#line)
+        return nil
       }
     }
     if (clauseStart..<min(clauseStart + 3, v)).contains(where: {
       EventLexicon.privateParties.contains(words[$0])
     }), !sawParty {
-      return Self.reject(#line)
+      return nil
     }
     // Conditionals and negations right after the verb.
     var k = v + 1
     while k < min(r.upperBound, v + 3) {
-      if EventLexicon.negations.contains(words[k]) && words[k] != "no" { return Self.reject(#line) }
+      if EventLexicon.negations.contains(words[k]) && words[k] != "no" { return nil }
       k += 1
     }
     // Conditionals before the verb in its clause; "whether" only before the verb ("opened an
@@ -1145,12 +1139,12 @@ public struct EventExtractor: Sendable {
     if !isThreat,
       (cs..<v).contains(where: { words[$0] == "if" || words[$0] == "unless" || words[$0] == "whether" })
     {
-      return Self.reject(#line)
+      return nil
     }
     if !isThreat, (v..<r.upperBound).contains(where: { words[$0] == "if" || words[$0] == "unless" }) {
       guard ["impose", "propose"].contains(found.action),
         (cs..<v).contains(where: { words[$0] == "would" || words[$0] == "will" })
-      else { return Self.reject(#line) }
+      else { return nil }
       found.action = "threaten"
     }
     // Statistics: quantity verbs with statistical vocabulary.
@@ -1161,29 +1155,29 @@ public struct EventExtractor: Sendable {
       ].contains(words[v]),
       r.contains(where: { EventExtractor.statisticsCues.contains(words[$0]) })
     {
-      return Self.reject(#line)
+      return nil
     }
     // A headline's "after duties lifted": the cause of the headline's news, stated without a subject.
     if r.lowerBound < doc.titleEnd,
       let a = (cs..<v).last(where: { words[$0] == "after" }),
       !doc.parties.contains(where: { $0.range.lowerBound > a && $0.range.lowerBound < v })
     {
-      return Self.reject(#line)
+      return nil
     }
     // "It was the first set of Russia sanctions imposed by …": a characterisation of the news.
     if v - r.lowerBound >= 3, ["it", "this", "that"].contains(words[r.lowerBound]),
       ["was", "is", "marks", "marked"].contains(words[r.lowerBound + 1]), words[r.lowerBound + 2] == "the"
     {
-      return Self.reject(#line)
+      return nil
     }
     // Background by phrase: "last year's", "since 2019", "first term", "in 2018".
     for i in r {
       let w = words[i]
-      if w == "term", i > 0, words[i - 1] == "first" { return Self.reject(#line) }
+      if w == "term", i > 0, words[i - 1] == "first" { return nil }
       if w == "last", i + 3 < r.upperBound, words[i + 1] == "year",
         tokens[i + 2].scalar == "'" || tokens[i + 2].scalar == "\u{2019}"
       {
-        return Self.reject(#line)
+        return nil
       }
     }
     // Dates in the sentence.
@@ -1229,13 +1223,13 @@ public struct EventExtractor: Sendable {
           if before == "since" || x.granularity == .day || x.granularity == .week || x.granularity == .month
             || x.granularity == .year || x.granularity == .quarter
           {
-            return Self.reject(#line)
+            return nil
           }
         }
       }
       // "earlier this year", "earlier in the year": an older step, not today's news.
       if x.granularity == .year, before == "earlier" || x.text.lowercased().hasPrefix("earlier") {
-        return Self.reject(#line)
+        return nil
       }
       guard x.date != nil, [.time, .day, .week, .month].contains(x.granularity) else { continue }
       // The dateline dates the report, not the announcement; it is the fallback.

@@ -23,11 +23,10 @@ import Testing
       print("=== \(spec) published \(a.published?.date.iso ?? "-")")
       for (sIx, r) in doc.sentenceRanges.enumerated() {
         let ms = doc.measures.filter { r.contains($0.range.lowerBound) }
-        EventExtractor.lastReject = 0
         let c = ex.detect(doc, sentence: sIx, range: r, measures: ms, reference: a.published?.date)
         let mark =
           c.isEmpty
-          ? "[ \(EventExtractor.lastReject)]"
+          ? "[ ]"
           : c.map {
             "[\($0.type)/\($0.action) actor \($0.actor ?? "-") \($0.targets) v \(doc.words[$0.trigger]) date \($0.date?.value ?? "-")]"
           }
