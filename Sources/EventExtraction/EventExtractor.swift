@@ -828,6 +828,7 @@ public struct EventExtractor: Sendable {
     // event when it names another measure or step.
     var out: [Candidate] = []
     for (n, o) in options.enumerated() {
+      if out.count == 2 || n >= 4 { break }
       if n > 0 {
         guard out.count < 2,
           out.allSatisfy({ EventExtractor.clauseBreak(doc, between: $0.trigger, and: o.verb) }),
@@ -888,6 +889,23 @@ public struct EventExtractor: Sendable {
     "win", "wins", "won", "winning", "secure", "secures", "secured", "securing", "get", "gets", "got",
     "receive", "receives", "received", "receiving",
   ]
+  /// Index of the first party mention starting at or after token `t` (mentions are in text order).
+  static func firstParty(_ doc: Doc, atOrAfter t: Int) -> Int {
+    var lo = 0
+    var hi = doc.parties.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if doc.parties[mid].range.lowerBound < t { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+  }
+
+  /// `true` when a party mention starts at token `j`.
+  static func partyStarts(_ doc: Doc, at j: Int) -> Bool {
+    let k = firstParty(doc, atOrAfter: j)
+    return k < doc.parties.count && doc.parties[k].range.lowerBound == j
+  }
+
   /// The first day-granularity date of sentence `r`.
   static func sentenceDay(_ doc: Doc, _ r: Range<Int>) -> CivilDate? {
     for (x, xr) in doc.expressions where r.contains(xr.lowerBound) && x.granularity == .day {
@@ -1108,7 +1126,7 @@ public struct EventExtractor: Sendable {
           return nil
         }
       }
-      if doc.parties.contains(where: { $0.range.lowerBound == j }) { sawParty = true }
+      if !sawParty, EventExtractor.partyStarts(doc, at: j) { sawParty = true }
       j += 1
     }
     if commentator && !sawParty { return nil }
@@ -1265,8 +1283,11 @@ public struct EventExtractor: Sendable {
       break
     }
     // Parties.
-    let ps = doc.parties.filter {
-      r.contains($0.range.lowerBound) && !doc.datelineRange.contains($0.range.lowerBound)
+    var ps: [(code: String, range: Range<Int>, generic: Bool)] = []
+    var pk = EventExtractor.firstParty(doc, atOrAfter: r.lowerBound)
+    while pk < doc.parties.count, doc.parties[pk].range.lowerBound < r.upperBound {
+      if !doc.datelineRange.contains(doc.parties[pk].range.lowerBound) { ps.append(doc.parties[pk]) }
+      pk += 1
     }
     var actor: String? = nil
     var targets: [String] = []
@@ -1559,7 +1580,7 @@ public struct EventExtractor: Sendable {
       {
         break
       }
-      if subjectPronouns.contains(words[j]) || doc.parties.contains(where: { $0.range.lowerBound == j }) {
+      if subjectPronouns.contains(words[j]) || EventExtractor.partyStarts(doc, at: j) {
         sawSubject = true
       }
       if subordinators.contains(words[j]) {
