@@ -86,6 +86,11 @@ public struct EventExtractor: Sendable {
     var datelineRange: Range<Int> = 0..<0
   }
 
+  static let lowerCaseAgencies: Set<String> = [
+    "commerce ministry", "ministry of commerce", "commerce department", "department of commerce",
+    "treasury department", "the bloc", "bloc",
+  ]
+
   static let genericParties: Set<String> = [
     "commerce ministry", "ministry of commerce", "commerce department", "department of commerce",
     "treasury department",
@@ -163,9 +168,10 @@ public struct EventExtractor: Sendable {
         let (entry, e, _) = EventExtractor.parties.match(tokens, words, at: i, limit: tokens.count)
       {
         let ok = !entry.caseSensitive || tokens[i].allCaps
-        // Leaders and capitals must be capitalised; demonyms and names too (avoids "turkey", "china" ware).
-        if ok, tokens[i].capitalized || tokens[i].allCaps {
-          let key = words[i..<e].filter { !$0.isEmpty }.joined(separator: " ")
+        let key = words[i..<e].filter { !$0.isEmpty }.joined(separator: " ")
+        // Leaders and capitals must be capitalised; demonyms and names too (avoids "turkey", "china"
+        // ware); agencies named generically may be lower case ("the commerce ministry said").
+        if ok, tokens[i].capitalized || tokens[i].allCaps || EventExtractor.lowerCaseAgencies.contains(key) {
           // A city after "in"/"at"/"near" is where something happened, not who did it.
           if i > 0, ["in", "at", "near", "outside"].contains(words[i - 1]), PartyLexicon.cities.contains(key)
           {
@@ -215,7 +221,7 @@ public struct EventExtractor: Sendable {
         ms.append(doc.measures[k])
         k += 1
       }
-      if var c = detect(doc, sentence: sIx, range: r, measures: ms, reference: reference) {
+      for var c in detect(doc, sentence: sIx, range: r, measures: ms, reference: reference) {
         if c.evidence == a.title { c.fromTitle = true }
         candidates.append(c)
       }
@@ -227,8 +233,19 @@ public struct EventExtractor: Sendable {
     let mainActor = candidates.lazy.compactMap { $0.actor }.first ?? dateline.actor ?? doc.parties.first?.code
     // Measures that are parts of another event of the article: tariff duties of an anti-dumping
     // case, tariff cuts and lifts by the parties of an agreement.
-    let dumpingActors = Set(
+    var dumpingActors = Set(
       candidates.filter { $0.type == "anti_dumping" }.compactMap { $0.actor ?? mainActor })
+    // An article whose headline or lead names an anti-dumping or countervailing case: its
+    // duties are that case's.
+    let leadEnd = doc.sentenceRanges.prefix(3).last?.upperBound ?? 0
+    if let main = mainActor,
+      doc.measures.contains(where: {
+        $0.type == "anti_dumping" && $0.range.lowerBound < max(leadEnd, doc.titleEnd)
+          && ($0.key.contains("dump") || $0.key.contains("countervailing") || $0.key.contains("subsidy"))
+      })
+    {
+      dumpingActors.insert(main)
+    }
     var agreementParties = Set<String>()
     for k in candidates.indices {
       let actor = candidates[k].actor ?? mainActor ?? ""
@@ -274,6 +291,14 @@ public struct EventExtractor: Sendable {
         })
       {
         key = groups[g].type + "|" + (groups[g].actor ?? "") + "|agree"
+      }
+      // The same step against other targets in another sentence is another event ("Switzerland
+      // will face a 39% tariff … In a separate order, Trump raised the tariff on Canadian goods").
+      if let g = keyOf[key], c.type != "agreement", c.type != "negotiation", !groups[g].targets.isEmpty,
+        !c.targets.isEmpty, Set(groups[g].targets).isDisjoint(with: c.targets),
+        !groups[g].sentences.contains(c.sentence), c.separate || groups[g].separate
+      {
+        key += "|" + c.targets.joined(separator: ",")
       }
       if let g = keyOf[key] {
         var m = groups[g]
@@ -466,7 +491,7 @@ public struct EventExtractor: Sendable {
       if g.recent { s += 0.1 }
       if g.future, !["threaten", "propose"].contains(g.action) { s -= 0.05 }
       if g.stale, !title, first != 0 { s -= 0.15 }
-      if g.separate, g.recent { s += 0.1 }
+      if g.separate, g.recent || g.date == nil { s += 0.1 }
       if genre >= 4 { s -= 0.15 } else if genre >= 3 { s -= 0.05 }
       var c = g
       c.confidence = min(0.99, max(0.05, s))
@@ -514,7 +539,8 @@ public struct EventExtractor: Sendable {
     "suspending", "block", "blocks", "blocked", "blocking", "restrict", "restricts", "restricted",
     "restricting",
     "curb", "curbs", "curbed", "curbing", "stop", "stops", "stopped", "bar", "bars", "barred", "barring",
-    "prohibit", "prohibits", "prohibited", "limit", "limits", "limited", "limiting",
+    "prohibit", "prohibits", "prohibited", "limit", "limits", "limited", "limiting", "wind", "winds",
+    "winding", "phase", "phases", "phased", "phasing",
   ]
   static let resumeVerbs: Set<String> = [
     "resume", "resumes", "resumed", "resuming", "allow", "allows", "allowed", "reopen", "reopens", "reopened",
@@ -540,11 +566,18 @@ public struct EventExtractor: Sendable {
     _ doc: Doc, sentence sIx: Int, range r: Range<Int>,
     measures ms: [(type: String, range: Range<Int>, key: String)],
     reference: CivilDate?
-  ) -> Candidate? {
+  ) -> [Candidate] {
     let words = doc.words
     let tokens = doc.tokens
-    // Find (measure type, trigger verb, action).
-    var best: (type: String, verb: Int, action: String, measure: Range<Int>?, dist: Int)? = nil
+    // Find (measure type, trigger verb, action) options: the nearest measure of every trigger verb.
+    var options: [Option] = []
+    func offer(_ o: Option) {
+      if let k = options.firstIndex(where: { $0.verb == o.verb }) {
+        if o.dist < options[k].dist { options[k] = o }
+      } else {
+        options.append(o)
+      }
+    }
     for i in r where tokens[i].kind == .word {
       let w = words[i]
       // Verb + imports/exports ("halted imports of…", "resumed exports").
@@ -553,6 +586,7 @@ public struct EventExtractor: Sendable {
         i >= r.lowerBound + 2 && words[i - 1] == "s"
         && (tokens[i - 2].scalar == "'" || tokens[i - 2].scalar == "\u{2019}")
       if !possessed, EventExtractor.barVerbs.contains(w) || EventExtractor.resumeVerbs.contains(w),
+        EventExtractor.particleOK(words, i, r),
         !EventExtractor.backgroundClause(doc, verb: i, sentence: r)
       {
         var j = i + 1
@@ -564,9 +598,7 @@ public struct EventExtractor: Sendable {
               EventExtractor.importWords.contains(o) && o != "shipments"
               ? "import_ban" : (EventExtractor.exportWords.contains(o) ? "export_control" : "import_ban")
             let action = EventExtractor.resumeVerbs.contains(w) ? "lift" : "impose"
-            if best == nil || best?.dist ?? 99 > steps + 3 {
-              best = (type, i, action, j..<(j + 1), steps + 3)
-            }
+            offer(Option(type: type, verb: i, action: action, measure: j..<(j + 1), dist: steps + 3))
             break
           }
           if tokens[j].kind == .punct, tokens[j].scalar == "," || tokens[j].scalar == ";" { break }
@@ -590,6 +622,21 @@ public struct EventExtractor: Sendable {
         continue
       }
       let nextWord = i + 1 < r.upperBound ? words[i + 1] : ""
+      // "put off a decision on tariffs": a delay.
+      if ["put", "puts", "putting"].contains(w), nextWord == "off" { verbAction = "extend" }
+      // "wind down", "phase out": only with their particle.
+      if !EventExtractor.particleOK(words, i, r) { continue }
+      // "lifts China rate to 125%": a lift to a number is a raise.
+      if ["lift", "lifts", "lifted", "lifting"].contains(w),
+        (i + 1..<min(r.upperBound, i + 8)).contains(where: {
+          words[$0] == "to" && $0 + 1 < r.upperBound && tokens[$0 + 1].kind == .number
+        })
+      {
+        verbAction = "impose"
+      }
+      // "won", "secured": a subsidy is won, not other measures ("5 trillion won" is money).
+      let receiving = EventExtractor.receiveVerbs.contains(w)
+      if receiving, i > r.lowerBound, tokens[i - 1].kind == .number || words[i - 1] == "billion" { continue }
       if ["strike", "strikes", "struck", "striking"].contains(w), nextWord == "down" { verbAction = "rule" }
       // "put most of his new tariffs on hold": a pause.
       if EventExtractor.listingVerbs.contains(w),
@@ -606,12 +653,39 @@ public struct EventExtractor: Sendable {
         verbAction = "announce"
       }
       // "signed the Inflation Reduction Act into law, … including tax credits": the law's measures.
-      if w.hasPrefix("sign"), (i + 1..<min(r.upperBound, i + 8)).contains(where: { words[$0] == "law" }) {
+      if w.hasPrefix("sign"),
+        (i + 1..<min(r.upperBound, i + 8)).contains(where: {
+          words[$0] == "law" || words[$0] == "act" && tokens[$0].capitalized
+        })
+      {
         verbAction = "announce"
         reach = 40
       }
-      if i >= r.lowerBound + 2, words[i - 1] == "to", let gov = EventLexicon.governing[words[i - 2]] {
+      if i >= r.lowerBound + 2, words[i - 1] == "to",
+        let gov = EventLexicon.governing[words[i - 2]] ?? EventExtractor.infinitiveGovernor(doc, to: i - 1, r)
+      {
         verbAction = verbAction == "agree" ? verbAction : (gov == "threaten" ? "threaten" : "propose")
+      }
+      // "needed until July 9 to reach a good deal", "a race to strike a deal": an aim, unless the
+      // infinitive is what was agreed or decided ("agreed to sign").
+      if verbAction == "agree", i >= r.lowerBound + 2, words[i - 1] == "to",
+        !["agreed", "agree", "agrees", "decided", "voted", "moved", "announced", "said"].contains(
+          EventExtractor.wordBeforeInfinitive(doc, to: i - 1, r))
+      {
+        continue
+      }
+      // "proposes halving steel import quotas, doubling …": a gerund under a proposal.
+      if w.hasSuffix("ing"), verbAction == "impose" || verbAction == "lift",
+        let g = (max(r.lowerBound, i - 8)..<i).last(where: { EventLexicon.governing[words[$0]] != nil }),
+        let gov = EventLexicon.governing[words[g]], !(g + 1..<i).contains(where: { words[$0] == "to" })
+      {
+        verbAction = gov
+      }
+      // "ruled late on Wednesday that … tariffs": a ruling covers its complement clause.
+      if verbAction == "rule",
+        (i + 1..<min(r.upperBound, i + 8)).contains(where: { words[$0] == "that" })
+      {
+        reach = 30
       }
       if i >= r.lowerBound + 2, words[i - 1] == "to", EventLexicon.governing[words[i - 2]] == nil,
         EventLexicon.verbs[words[i - 2]] != nil,
@@ -623,17 +697,74 @@ public struct EventExtractor: Sendable {
       for m in ms {
         let dist: Int
         if m.range.lowerBound >= i {
-          dist = m.range.lowerBound - i
+          dist = EventExtractor.wordDistance(tokens, i, m.range.lowerBound)
           // "added Lockheed Martin and a unit of Raytheon to its unreliable entity list".
           let listing = m.key.hasSuffix("list") && EventExtractor.listingVerbs.contains(w)
           if dist > (listing ? max(reach, 20) : reach) { continue }
         } else {
           dist = i - m.range.upperBound + 2
           if dist > 7 { continue }
+          // "curbs will cut $8 billion from sales", "tariffs raise costs": the measure's effect.
+          if i > r.lowerBound,
+            ["will", "would", "could", "may", "might", "to", "have", "has", "had"].contains(words[i - 1])
+              || w.hasSuffix("s") && !w.hasSuffix("ss") && EventLexicon.verbs[w] != nil
+                && !["was", "were", "is", "are", "been"].contains(words[i - 1])
+          {
+            if !EventExtractor.measureVerbs.keys.contains(w), verbAction != "agree", verbAction != "threaten"
+            {
+              continue
+            }
+          }
         }
         if m.range.contains(i) { continue }
         var action = verbAction
         var type = m.type
+        if receiving, type != "subsidy" { continue }
+        // "would need licences", "importers would have to pay a deposit".
+        if EventExtractor.bareLicences.contains(m.key), !EventExtractor.needVerbs.contains(w) { continue }
+        if EventExtractor.needVerbs.contains(w), w.hasPrefix("need"),
+          m.range.lowerBound < i || !(m.key.contains("licen") || m.key.contains("permit"))
+        {
+          continue
+        }
+        if EventExtractor.payVerbs.contains(w), m.range.lowerBound < i || !m.key.contains("deposit") {
+          continue
+        }
+        // "cutting them off from Chinese dual-use items" restricts.
+        if action == "lift", w.hasPrefix("cut"),
+          (i + 1..<min(r.upperBound, i + 4)).contains(where: { words[$0] == "off" })
+        {
+          action = "impose"
+        }
+        // "hit Chinese goods with tariffs": only with "with" before the measure.
+        if EventExtractor.hitVerbs.contains(w),
+          m.range.lowerBound < i || !(i + 1..<m.range.lowerBound).contains(where: { words[$0] == "with" })
+        {
+          continue
+        }
+        // "face a 39% tariff": the measure is the object; not "face-to-face", not "could face".
+        if EventExtractor.faceVerbs.contains(w),
+          m.range.lowerBound < i || !tokens[i].spaceBefore
+            || i + 1 < r.upperBound && !tokens[i + 1].spaceBefore
+            || (max(r.lowerBound, i - 2)..<i).contains(where: { EventLexicon.hedges.contains(words[$0]) })
+        {
+          continue
+        }
+        // "end duty-free treatment": only a close object ("Wall Street ends rough quarter … before
+        // Trump's tariff announcement" is not a lift).
+        if ["end", "ends", "ended", "ending", "stop", "stops", "stopped", "stopping"].contains(w),
+          m.range.lowerBound < i || dist > 4
+        {
+          continue
+        }
+        // "hold talks": a meeting is a negotiation step only.
+        if EventExtractor.holdVerbs.contains(w), type != "negotiation" { continue }
+        // Ending an exemption or revoking a licence restricts trade; granting one eases it.
+        if EventExtractor.exemptionKeys.contains(m.key) || m.key.contains("licen") || m.key.contains("permit")
+        {
+          if action == "lift", EventExtractor.withdrawVerbs.contains(w) { action = "impose" }
+          if w.hasPrefix("restor") { action = "lift" }
+        }
         if action == "announce" {
           switch type {
           case "agreement": action = "agree"
@@ -660,7 +791,11 @@ public struct EventExtractor: Sendable {
             next != "agree"
           {
             action = next == "announce" ? "impose" : next
-          } else if type != "subsidy" {
+          } else if w.hasPrefix("finali") {
+            // "finalizes steep duties": the measure is in force.
+            action = "impose"
+          } else if !["subsidy", "sanction", "quota", "export_control", "import_ban"].contains(type) {
+            // "agrees $60 price cap": allies agree a measure; "agreed 15% tariffs" is a deal.
             type = "agreement"
           }
         }
@@ -670,21 +805,239 @@ public struct EventExtractor: Sendable {
         }
         if type == "other" { action = action == "propose" ? "propose" : action == "rule" ? "rule" : "other" }
         if action == "rule", type == "tariff" { type = m.key.contains("anti") ? "anti_dumping" : type }
-        if best == nil || dist < best?.dist ?? 99 { best = (type, i, action, m.range, dist) }
+        // A weak trigger ("face") loses ties ("will face a 19% tariff under an agreement announced").
+        let weak = EventExtractor.faceVerbs.contains(w) ? 1 : 0
+        offer(Option(type: type, verb: i, action: action, measure: m.range, dist: dist + weak))
       }
     }
-    if best == nil {
+    if options.isEmpty {
       // "China blacklists Lockheed", "U.S. sanctions Chinese refiners": the verb is the measure,
       // with a party as its subject right before it.
       for i in r where i > r.lowerBound && tokens[i].kind == .word {
         guard let type = EventExtractor.measureVerbs[words[i]],
           doc.parties.contains(where: { $0.range.upperBound == i })
         else { continue }
-        best = (type, i, "impose", nil, 0)
+        options.append(Option(type: type, verb: i, action: "impose", measure: nil, dist: 0))
         break
       }
     }
-    guard var found = best else { return nil }
+    guard !options.isEmpty else { return [] }
+    options.sort { $0.dist != $1.dist ? $0.dist < $1.dist : $0.verb < $1.verb }
+    // The nearest option states the sentence's event; an option in another clause ("…, while
+    // raising the duty on Chinese imports", "…, and would impose export controls") is a second
+    // event when it names another measure or step.
+    var out: [Candidate] = []
+    for (n, o) in options.enumerated() {
+      if out.count == 2 || n >= 4 { break }
+      if n > 0 {
+        guard out.count < 2,
+          out.allSatisfy({ EventExtractor.clauseBreak(doc, between: $0.trigger, and: o.verb) }),
+          !out.contains(where: {
+            $0.type == o.type && $0.action == (o.action == "announce" ? "other" : o.action)
+          })
+        else { continue }
+      }
+      let start = EventExtractor.clauseStart(doc, verb: o.verb, sentence: r)
+      if let c = candidate(
+        doc, sentence: sIx, range: r, measures: ms, option: o, clauseStart: start,
+        reference: reference)
+      {
+        if out.contains(where: { $0.type == c.type && $0.action == c.action }) { continue }
+        out.append(c)
+      }
+    }
+    return out
+  }
+
+  /// A trigger verb with the measure it governs: the event type and action it states.
+  struct Option {
+    var type: String
+    var verb: Int
+    var action: String
+    var measure: Range<Int>?
+    var dist: Int
+  }
+
+  /// Words between `a` and `b` (exclusive of `a`, inclusive of `b`), not counting punctuation
+  /// and numbers ("up to $6.6 billion in U.S. government grants").
+  static func wordDistance(_ tokens: [Token], _ a: Int, _ b: Int) -> Int {
+    var n = 0
+    var k = a + 1
+    while k <= b {
+      if tokens[k].kind == .word { n += 1 }
+      k += 1
+    }
+    return n
+  }
+
+  /// Verbs that need their particle ("wind down", "phase out").
+  static let particleVerbs: [String: String] = [
+    "wind": "down", "winds": "down", "winding": "down", "wound": "down", "phase": "out", "phases": "out",
+    "phased": "out", "phasing": "out",
+  ]
+
+  static func particleOK(_ words: [String], _ i: Int, _ r: Range<Int>) -> Bool {
+    guard let p = particleVerbs[words[i]] else { return true }
+    return (i + 1..<min(r.upperBound, i + 4)).contains { words[$0] == p }
+  }
+
+  static let receiveVerbs: Set<String> = [
+    "win", "wins", "won", "winning", "secure", "secures", "secured", "securing", "get", "gets", "got",
+  ]
+  /// Verbs whose subject receives a subsidy from the party that grants it.
+  static let recipientVerbs: Set<String> = [
+    "win", "wins", "won", "winning", "secure", "secures", "secured", "securing", "get", "gets", "got",
+    "receive", "receives", "received", "receiving",
+  ]
+  /// Index of the first party mention starting at or after token `t` (mentions are in text order).
+  static func firstParty(_ doc: Doc, atOrAfter t: Int) -> Int {
+    var lo = 0
+    var hi = doc.parties.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if doc.parties[mid].range.lowerBound < t { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+  }
+
+  /// `true` when a party mention starts at token `j`.
+  static func partyStarts(_ doc: Doc, at j: Int) -> Bool {
+    let k = firstParty(doc, atOrAfter: j)
+    return k < doc.parties.count && doc.parties[k].range.lowerBound == j
+  }
+
+  /// The first day-granularity date of sentence `r`.
+  static func sentenceDay(_ doc: Doc, _ r: Range<Int>) -> CivilDate? {
+    for (x, xr) in doc.expressions where r.contains(xr.lowerBound) && x.granularity == .day {
+      if let d = x.date { return d }
+    }
+    return nil
+  }
+
+  /// The verb governing a coordinated or displaced infinitive: "proposed on Tuesday to cut …",
+  /// "proposed to cut … and to raise …".
+  /// The word before the infinitive marker at `t`, skipping a time expression ("agreed on
+  /// Saturday to settle").
+  static func wordBeforeInfinitive(_ doc: Doc, to t: Int, _ r: Range<Int>) -> String {
+    var k = t - 1
+    var steps = 0
+    while k > r.lowerBound, steps < 4,
+      doc.expressions.contains(where: { $0.1.contains(k) }) || doc.words[k] == "on"
+    {
+      k -= 1
+      steps += 1
+    }
+    return k >= r.lowerBound ? doc.words[k] : ""
+  }
+
+  static func infinitiveGovernor(_ doc: Doc, to t: Int, _ r: Range<Int>) -> String? {
+    var k = t - 1
+    var steps = 0
+    // "proposed on Tuesday to": skip a time expression right before "to".
+    while k > r.lowerBound, steps < 4,
+      doc.expressions.contains(where: { $0.1.contains(k) }) || doc.words[k] == "on"
+    {
+      k -= 1
+      steps += 1
+    }
+    if k >= r.lowerBound, let g = EventLexicon.governing[doc.words[k]] { return g }
+    // "… and to raise": the governor of the previous infinitive.
+    guard t >= r.lowerBound + 2, doc.words[t - 1] == "and" || doc.words[t - 1] == "or" else { return nil }
+    var j = t - 2
+    while j > r.lowerBound, t - j < 30 {
+      if doc.words[j] == "to", doc.tokens[j].kind == .word {
+        return EventLexicon.governing[doc.words[j - 1]] ?? infinitiveGovernor(doc, to: j, r)
+      }
+      j -= 1
+    }
+    return nil
+  }
+
+  /// Official bodies named without their country ("the commerce ministry also put …").
+  static let officialBodies: Set<String> = [
+    "ministry", "department", "commission", "government", "cabinet", "customs", "administration", "agency",
+    "council", "parliament", "regulator", "court",
+  ]
+  /// Courts and tribunals: what they decide about a measure is a ruling.
+  static let courts: Set<String> = ["court", "judge", "judges", "tribunal", "panel"]
+
+  static let hitVerbs: Set<String> = ["hit", "hits", "hitting", "fire", "fires", "fired", "firing"]
+  static let needVerbs: Set<String> = [
+    "need", "needs", "needed", "require", "requires", "required", "requiring",
+  ]
+  static let payVerbs: Set<String> = ["pay", "pays", "paid", "paying"]
+  /// Licences and permits without "export": a measure only as what goods "need".
+  static let bareLicences: Set<String> = ["licences", "licenses", "licence", "license", "permits", "permit"]
+  static let holdVerbs: Set<String> = ["hold", "holds", "held", "holding"]
+  /// Verbs whose subject is the target of the measure ("Switzerland will face a 39% tariff").
+  static let faceVerbs: Set<String> = ["face", "faces", "facing"]
+  static let exemptionKeys: Set<String> = [
+    "duty free", "duty free treatment", "de minimis", "whitelist", "white list", "trusted trade list",
+    "trusted trading partners",
+  ]
+  static let withdrawVerbs: Set<String> = [
+    "drop", "drops", "dropped", "dropping", "end", "ends", "ended", "ending", "stop", "stops", "stopped",
+    "stopping", "revoke", "revokes", "revoked",
+    "revoking", "suspend", "suspends", "suspended", "suspending", "scrap", "scraps", "scrapped", "remove",
+    "removes", "removed", "removing", "cancel", "cancels", "cancelled", "canceled", "terminate",
+    "terminates", "terminated", "rescind", "rescinds", "rescinded",
+  ]
+
+  static let clauseConjunctions: Set<String> = ["and", "but", "while", "whereas"]
+  static let clauseOpeners: Set<String> = [
+    "would", "will", "said", "also", "has", "had", "is", "was", "it", "he", "she", "they",
+  ]
+
+  /// `true` at token `k` when a new clause of the sentence starts after it: a semicolon, a comma
+  /// before "and"/"but"/"while", "while"/"whereas"/"but" themselves, "and" before a modal or a
+  /// reporting verb ("and would impose").
+  static func breaksClause(_ doc: Doc, _ k: Int) -> Bool {
+    let t = doc.tokens[k]
+    if t.kind == .punct {
+      if t.scalar == ";" { return true }
+      if t.scalar == ",", k + 1 < doc.tokens.count, clauseConjunctions.contains(doc.words[k + 1]) {
+        return true
+      }
+      return false
+    }
+    let w = doc.words[k]
+    if w == "while" || w == "whereas" || w == "but" { return true }
+    if w == "and", k + 1 < doc.tokens.count, clauseOpeners.contains(doc.words[k + 1]) { return true }
+    return false
+  }
+
+  static func clauseBreak(_ doc: Doc, between a: Int, and b: Int) -> Bool {
+    let lo = min(a, b)
+    let hi = max(a, b)
+    guard hi - lo > 1 else { return false }
+    return (lo + 1..<hi).contains { breaksClause(doc, $0) }
+  }
+
+  /// The first token of the clause that holds the verb at `v`.
+  static func clauseStart(_ doc: Doc, verb v: Int, sentence r: Range<Int>) -> Int {
+    var k = v - 1
+    while k > r.lowerBound {
+      if breaksClause(doc, k) {
+        var s = k + 1
+        while s < v, clauseConjunctions.contains(doc.words[s]) || doc.tokens[s].kind == .punct { s += 1 }
+        return s
+      }
+      k -= 1
+    }
+    return r.lowerBound
+  }
+
+  /// The candidate event an option states, unless hedging, negation, commentary or a background
+  /// cue in its clause (or the sentence) rules it out. `clauseStart` is where the verb's clause
+  /// begins: hedges and background cues count from there, speakers from the sentence start.
+  func candidate(
+    _ doc: Doc, sentence sIx: Int, range r: Range<Int>,
+    measures ms: [(type: String, range: Range<Int>, key: String)], option: Option, clauseStart: Int,
+    reference: CivilDate?
+  ) -> Candidate? {
+    let words = doc.words
+    let tokens = doc.tokens
+    var found = option
     // Anti-dumping duties are tariffs by name but anti_dumping by type.
     if found.type == "tariff", ms.contains(where: { $0.type == "anti_dumping" }) {
       found.type = "anti_dumping"
@@ -703,15 +1056,22 @@ public struct EventExtractor: Sendable {
       found.action = "agree"
     }
     let v = found.verb
+    // "A federal trade court ruled … blocking the tariffs": what a court does to a measure is a ruling.
+    if ["impose", "lift"].contains(found.action),
+      (r.lowerBound..<v).contains(where: { EventExtractor.courts.contains(words[$0]) })
+    {
+      found.action = "rule"
+    }
     let isThreat = found.action == "threaten"
     // Hedging, negation, commentary: look at the clause before the verb and at conditionals.
+    let cs = clauseStart
     let clauseStart = r.lowerBound
     var j = clauseStart
     var sawParty = false
     var commentator = false
     while j < v {
       let w = words[j]
-      if !w.isEmpty {
+      if !w.isEmpty, j >= cs {
         if EventLexicon.hedges.contains(w), !(w == "may" && tokens[j].capitalized) {
           if !isThreat || j > v { return nil }
           if w != "if" && w != "unless" { return nil }
@@ -728,6 +1088,12 @@ public struct EventExtractor: Sendable {
         }
         if v - j <= 4, EventLexicon.negations.contains(w) { return nil }
         if EventLexicon.background.contains(w) { return nil }
+        // "said he had authorised …" last Friday: reported background, unless dated recently.
+        if w == "had", v - j <= 3, let d = EventExtractor.sentenceDay(doc, r), let ref = reference,
+          d.days(to: ref) >= 3
+        {
+          return nil
+        }
         if w == "had", v - j <= 3,
           !(clauseStart..<j).contains(where: {
             ["said", "says", "told", "announced", "confirmed", "stated"].contains(words[$0])
@@ -742,21 +1108,38 @@ public struct EventExtractor: Sendable {
         {
           return nil
         }
+      }
+      if !w.isEmpty {
         if PartyLexicon.commentators.contains(w), !sawParty { commentator = true }
         // "Analysts at X said …", "Economists said China would …": someone else's view.
         if PartyLexicon.pundits.contains(w), j == clauseStart || !sawParty { return nil }
         // "Industry groups in British Columbia said …": a private subject opens the sentence.
         if PartyLexicon.commentators.contains(w) || EventLexicon.privateParties.contains(w),
           j - clauseStart <= 1 || j - doc.datelineRange.upperBound <= 2 && j >= doc.datelineRange.upperBound,
-          !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
+          !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1])),
+          // "Battery makers are assessing … after China said …": the news is the "after" clause.
+          !(j..<v).contains(where: { k in
+            words[k] == "after"
+              && doc.parties.contains { $0.range.lowerBound > k && $0.range.lowerBound <= k + 3 }
+          })
         {
           return nil
         }
       }
-      if doc.parties.contains(where: { $0.range.lowerBound == j }) { sawParty = true }
+      if !sawParty, EventExtractor.partyStarts(doc, at: j) { sawParty = true }
       j += 1
     }
     if commentator && !sawParty { return nil }
+    // "said the two companies, Lockheed Martin and …, were prohibited from …": what a measure does
+    // to companies, unless they are put on a list ("were added to").
+    if v > r.lowerBound, ["was", "were"].contains(words[v - 1]),
+      !(v + 1 < r.upperBound && ["to", "by", "on"].contains(words[v + 1]))
+    {
+      let from = (cs..<v).last(where: { EventExtractor.reportingVerbs.contains(words[$0]) }) ?? cs
+      if (from..<v).contains(where: { EventLexicon.privateParties.contains(words[$0]) }) {
+        return nil
+      }
+    }
     if (clauseStart..<min(clauseStart + 3, v)).contains(where: {
       EventLexicon.privateParties.contains(words[$0])
     }), !sawParty {
@@ -768,12 +1151,19 @@ public struct EventExtractor: Sendable {
       if EventLexicon.negations.contains(words[k]) && words[k] != "no" { return nil }
       k += 1
     }
-    // Conditionals anywhere; "whether" only before the verb ("opened an investigation into
-    // whether imports threaten security" is the news).
+    // Conditionals before the verb in its clause; "whether" only before the verb ("opened an
+    // investigation into whether imports threaten security" is the news). A condition after the
+    // verb makes the step a threat ("would impose a 100% tariff …, unless the drugmaker builds").
     if !isThreat,
-      r.contains(where: { words[$0] == "if" || words[$0] == "unless" || words[$0] == "whether" && $0 < v })
+      (cs..<v).contains(where: { words[$0] == "if" || words[$0] == "unless" || words[$0] == "whether" })
     {
       return nil
+    }
+    if !isThreat, (v..<r.upperBound).contains(where: { words[$0] == "if" || words[$0] == "unless" }) {
+      guard ["impose", "propose"].contains(found.action),
+        (cs..<v).contains(where: { words[$0] == "would" || words[$0] == "will" })
+      else { return nil }
+      found.action = "threaten"
     }
     // Statistics: quantity verbs with statistical vocabulary.
     if ["impose", "lift"].contains(found.action),
@@ -782,6 +1172,19 @@ public struct EventExtractor: Sendable {
         "drops",
       ].contains(words[v]),
       r.contains(where: { EventExtractor.statisticsCues.contains(words[$0]) })
+    {
+      return nil
+    }
+    // A headline's "after duties lifted": the cause of the headline's news, stated without a subject.
+    if r.lowerBound < doc.titleEnd,
+      let a = (cs..<v).last(where: { words[$0] == "after" }),
+      !doc.parties.contains(where: { $0.range.lowerBound > a && $0.range.lowerBound < v })
+    {
+      return nil
+    }
+    // "It was the first set of Russia sanctions imposed by …": a characterisation of the news.
+    if v - r.lowerBound >= 3, ["it", "this", "that"].contains(words[r.lowerBound]),
+      ["was", "is", "marks", "marked"].contains(words[r.lowerBound + 1]), words[r.lowerBound + 2] == "the"
     {
       return nil
     }
@@ -802,6 +1205,12 @@ public struct EventExtractor: Sendable {
       let before = xr.lowerBound > 0 ? words[xr.lowerBound - 1] : ""
       let before2 = xr.lowerBound > 1 ? words[xr.lowerBound - 2] : ""
       let after = xr.upperBound < tokens.count ? words[xr.upperBound] : ""
+      // "the 2022 CHIPS and Science Act": a year in a name.
+      if x.granularity == .year, before == "the", xr.upperBound < r.upperBound,
+        tokens[xr.upperBound].capitalized
+      {
+        continue
+      }
       // Background: an explicit date or year well before the reference.
       if let ref = reference, let d = x.date, x.granularity != .time {
         let lateEnd: CivilDate
@@ -815,7 +1224,20 @@ public struct EventExtractor: Sendable {
         default: lateEnd = d.adding(days: 3650)
         }
         let effect = EventLexicon.effectCues.contains(before) || after == "deadline"
-        if lateEnd.days(to: ref) > 45, !effect || before == "since", before != "until", before != "through" {
+        // "… deals that had softened the duties since 2018": a relative clause after the verb.
+        // "drop the retaliatory duties they imposed last year": a reduced relative clause.
+        let relative =
+          xr.lowerBound > v
+          && (v..<xr.lowerBound).contains(where: { k in
+            words[k] == "that" || words[k] == "which"
+              || EventExtractor.subjectPronouns.contains(words[k]) && ms.contains { $0.range.upperBound == k }
+              // "without the 25% tariff imposed in 2018": a participle after the measure.
+              || k > v + 1 && (words[k].hasSuffix("ed") || words[k] == "put" || words[k] == "set")
+                && ms.contains { $0.range.upperBound == k } && xr.lowerBound - k <= 3
+          })
+        if lateEnd.days(to: ref) > 45, !relative, !effect || before == "since", before != "until",
+          before != "through"
+        {
           if before == "since" || x.granularity == .day || x.granularity == .week || x.granularity == .month
             || x.granularity == .year || x.granularity == .quarter
           {
@@ -861,8 +1283,11 @@ public struct EventExtractor: Sendable {
       break
     }
     // Parties.
-    let ps = doc.parties.filter {
-      r.contains($0.range.lowerBound) && !doc.datelineRange.contains($0.range.lowerBound)
+    var ps: [(code: String, range: Range<Int>, generic: Bool)] = []
+    var pk = EventExtractor.firstParty(doc, atOrAfter: r.lowerBound)
+    while pk < doc.parties.count, doc.parties[pk].range.lowerBound < r.upperBound {
+      if !doc.datelineRange.contains(doc.parties[pk].range.lowerBound) { ps.append(doc.parties[pk]) }
+      pk += 1
     }
     var actor: String? = nil
     var targets: [String] = []
@@ -874,7 +1299,9 @@ public struct EventExtractor: Sendable {
       let prev2 = p.range.lowerBound > r.lowerBound + 1 ? words[p.range.lowerBound - 2] : ""
       let next = p.range.upperBound < r.upperBound ? words[p.range.upperBound] : ""
       var target = EventLexicon.targetPrepositions.contains(prev) && prev != "and"
-      if prev == "and" || prev.isEmpty && tokens[max(0, p.range.lowerBound - 1)].scalar == "-" {
+      if prev == "and" || prev == "the" && prev2 == "and"
+        || prev.isEmpty && tokens[max(0, p.range.lowerBound - 1)].scalar == "-"
+      {
         // "US and China", "US-China": same role as the previous party.
         target = roles.last?.target ?? false
       }
@@ -887,6 +1314,24 @@ public struct EventExtractor: Sendable {
         target = true
       }
       if prev == "of", ["imports", "exports", "goods", "products"].contains(prev2) { target = true }
+      // "Canada, Mexico, Brazil": a list keeps the role of its first member.
+      if p.range.lowerBound > r.lowerBound, tokens[p.range.lowerBound - 1].scalar == ",", n > 0,
+        p.range.lowerBound - ps[n - 1].range.upperBound == 1, let last = roles.last
+      {
+        target = last.target
+      }
+      // "remove Japan from its list", "hit China with": the object of a trigger verb.
+      if EventLexicon.verbs[prev] != nil || EventExtractor.barVerbs.contains(prev) { target = true }
+      // "partners such as Canada", "countries including Japan".
+      if prev == "as" && prev2 == "such" || prev == "including" || prev == "like" { target = true }
+      // "Switzerland will face a 39% tariff": the subject of "face" is the target.
+      if EventExtractor.faceVerbs.contains(words[v]), p.range.upperBound <= v, v - p.range.upperBound <= 3 {
+        target = true
+      }
+      // "TSMC will receive U.S. grants": the recipient's country is not the grantor.
+      if found.type == "subsidy", EventExtractor.recipientVerbs.contains(words[v]), p.range.upperBound <= v {
+        target = true
+      }
       roles.append((p.code, p.range.lowerBound, target))
     }
     // Actor: "by X" first, then the nearest non-target before the verb, then the first non-target after it.
@@ -896,7 +1341,21 @@ public struct EventExtractor: Sendable {
       actor = ps[byIx].code
       actorIx = ps[byIx].range.lowerBound
     }
-    if actor == nil, let a = roles.last(where: { !$0.target && $0.start < v }) {
+    // "answered Trump's new 10% tariff …, announcing its own duties": the owner of another measure.
+    let owners = Set(
+      ps.filter { p in
+        let e = p.range.upperBound + 1
+        guard e < r.upperBound, words[e] == "s",
+          tokens[e - 1].scalar == "'" || tokens[e - 1].scalar == "\u{2019}"
+        else { return false }
+        return ms.contains {
+          $0.range.lowerBound > e && $0.range.lowerBound - e <= 5 && $0.range.upperBound <= v
+        }
+      }.map { $0.range.lowerBound })
+    if actor == nil,
+      let a = roles.last(where: { !$0.target && $0.start < v && !owners.contains($0.start) })
+        ?? roles.last(where: { !$0.target && $0.start < v })
+    {
       actor = a.code
       actorIx = a.start
     }
@@ -932,11 +1391,24 @@ public struct EventExtractor: Sendable {
     if let x = dateExpr, let d = x.date, x.granularity == .day || x.granularity == .time {
       if let ref = reference { recent = (-1...8).contains(d.days(to: ref)) } else { recent = true }
     }
+    // "Hours later, …", "later that day": the same day as the lead's news.
+    if dateExpr == nil,
+      (r.lowerBound..<min(r.upperBound, r.lowerBound + 4)).contains(where: {
+        ["hours", "minutes"].contains(words[$0]) && $0 + 1 < r.upperBound && words[$0 + 1] == "later"
+      })
+    {
+      recent = true
+    }
     var stale = false
     if let x = dateExpr, let d = x.date, let ref = reference {
       stale = x.granularity == .month ? d.month != ref.month || d.year != ref.year : d.days(to: ref) > 10
     }
-    let future = (r.lowerBound..<v).contains { ["will", "would", "to"].contains(words[$0]) && v - $0 <= 3 }
+    // Future wording, unless reported ("said it would impose" announces).
+    let future = (r.lowerBound..<v).contains {
+      ["will", "would", "to"].contains(words[$0]) && v - $0 <= 3
+        && !(words[$0] == "would"
+          && (r.lowerBound..<$0).contains(where: { EventExtractor.announcingVerbs.contains(words[$0]) }))
+    }
     var confidence = 0.55
     if actor != nil { confidence += 0.15 }
     if dateExpr != nil { confidence += 0.1 }
@@ -950,15 +1422,18 @@ public struct EventExtractor: Sendable {
       direction: direction, actor: actor, targets: targets, commodities: commodities, date: dateExpr,
       time: timeExpr, evidence: evidence, confidence: confidence, fromTitle: fromTitle, hasParty: !ps.isEmpty,
       sentences: [sIx],
-      subject: actorIx >= 0
-        && (actorIx < v
-          || ps.contains {
-            $0.range.lowerBound == actorIx && actorIx > r.lowerBound && words[actorIx - 1] == "by"
-          }),
+      subject: (r.lowerBound..<min(v, r.lowerBound + 6)).contains(where: {
+        EventExtractor.officialBodies.contains(words[$0])
+      }) && !["was", "were", "been", "be", "is", "are"].contains(words[v - 1])
+        || actorIx >= 0
+          && (actorIx < v
+            || ps.contains {
+              $0.range.lowerBound == actorIx && actorIx > r.lowerBound && words[actorIx - 1] == "by"
+            }),
       recent: recent, future: future, stale: stale,
       separate: (r.lowerBound..<min(r.upperBound, r.lowerBound + 3)).contains {
         words[$0] == "separately" || words[$0] == "separate"
-      })
+      } || v > r.lowerBound && words[v - 1] == "also")
   }
 
   /// Paragraph number of every token (a paragraph starts at a line break).
@@ -1003,6 +1478,13 @@ public struct EventExtractor: Sendable {
       if effectTime(doc, xr.lowerBound, from: lead.lowerBound) { continue }
       return x
     }
+    // "The posts, at 1:26 p.m. ET, came …": the next sentence times the lead's announcement.
+    guard let next = doc.sentenceRanges.first(where: { $0.lowerBound >= lead.upperBound }) else { return nil }
+    for (x, xr) in doc.expressions where next.contains(xr.lowerBound) {
+      if x.granularity != .time { return nil }
+      if effectTime(doc, xr.lowerBound, from: next.lowerBound) { continue }
+      return x
+    }
     return nil
   }
 
@@ -1018,7 +1500,8 @@ public struct EventExtractor: Sendable {
   ]
   /// Words before "to" that make the following verb a purpose ("designed to cut").
   static let purposeWords: Set<String> = [
-    "designed", "aimed", "meant", "intended", "aiming", "help", "helps",
+    "designed", "aimed", "meant", "intended", "aiming", "help", "helps", "used", "uses", "using", "law",
+    "power", "powers", "authority",
   ]
   /// Verbs that put names on a list ("added … to the entity list").
   static let listingVerbs: Set<String> = [
@@ -1097,7 +1580,7 @@ public struct EventExtractor: Sendable {
       {
         break
       }
-      if subjectPronouns.contains(words[j]) || doc.parties.contains(where: { $0.range.lowerBound == j }) {
+      if subjectPronouns.contains(words[j]) || EventExtractor.partyStarts(doc, at: j) {
         sawSubject = true
       }
       if subordinators.contains(words[j]) {
@@ -1209,7 +1692,8 @@ public struct EventExtractor: Sendable {
     for (e, published) in items {
       let key = dedupKey(e)
       var merged = false
-      for k in out.indices where dedupKey(out[k]) == key {
+      // Events of one article were grouped already: only other articles' reports merge.
+      for k in out.indices where dedupKey(out[k]) == key && out[k].sources != e.sources {
         let a = out[k].announced
         let b = e.announced
         let close: Bool

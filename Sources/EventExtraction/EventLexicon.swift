@@ -7,11 +7,13 @@ enum EventLexicon {
     "tariff": "tariff", "tariffs": "tariff", "duty": "tariff", "duties": "tariff", "levy": "tariff",
     "levies": "tariff", "import tax": "tariff", "import taxes": "tariff", "surcharge": "tariff",
     "surcharges": "tariff", "surtax": "tariff", "surtaxes": "tariff", "customs duties": "tariff",
-    "border tax": "tariff",
+    "border tax": "tariff", "duty free": "tariff", "duty free treatment": "tariff", "de minimis": "tariff",
     "reciprocal tariffs": "tariff",
     "zölle": "tariff", "zoll": "tariff", "aranceles": "tariff", "droits de douane": "tariff",
     "quota": "quota", "quotas": "quota", "tariff rate quota": "quota", "tariff rate quotas": "quota",
-    "import quota": "quota", "import quotas": "quota",
+    "import quota": "quota", "quota deal": "quota", "quota agreement": "quota", "quota arrangement": "quota",
+    "out of quota tariff": "quota", "out of quota tariffs": "quota", "out of quota duty": "quota",
+    "out of quota rate": "quota", "import quotas": "quota",
     "import ban": "import_ban", "import bans": "import_ban", "ban on imports": "import_ban",
     "imports ban": "import_ban", "ban on the import": "import_ban", "import suspension": "import_ban",
     "export control": "export_control", "export controls": "export_control",
@@ -24,7 +26,9 @@ enum EventLexicon {
     "export quota": "export_control",
     "export quotas": "export_control", "export tax": "export_control", "export taxes": "export_control",
     "export duty": "export_control", "export duties": "export_control", "entity list": "export_control",
-    "ban on exports": "export_control", "export permits": "export_control",
+    "ban on exports": "export_control", "controls on exports": "export_control",
+    "curbs on exports": "export_control", "restrictions on exports": "export_control",
+    "export permits": "export_control",
     "licensing requirements": "export_control",
     "licensing requirement": "export_control", "chip curbs": "export_control",
     "export rules": "export_control",
@@ -47,8 +51,14 @@ enum EventLexicon {
     "subsidised loans": "subsidy", "subsidized loans": "subsidy", "equity stake": "subsidy",
     "price floor": "subsidy", "minimum price": "subsidy", "loan guarantee": "subsidy",
     "loan guarantees": "subsidy", "grant": "subsidy", "funding": "subsidy",
-    "deposits": "anti_dumping", "cash deposits": "anti_dumping", "security deposits": "anti_dumping",
+    "deposits": "anti_dumping", "deposit": "anti_dumping", "export control list": "export_control",
+    "licences": "export_control", "licenses": "export_control", "licence": "export_control",
+    "license": "export_control", "permits": "export_control", "permit": "export_control",
+    "cash deposits": "anti_dumping", "security deposits": "anti_dumping",
     "blacklists": "sanction", "trade blacklist": "export_control", "export blacklist": "export_control",
+    "whitelist": "export_control", "white list": "export_control", "trusted trade list": "export_control",
+    "trusted trading partners": "export_control",
+    "port fee": "other", "port fees": "other", "port charges": "other",
     "investigation": "other", "probe": "other", "inquiry": "other", "review": "other",
   ]
 
@@ -62,8 +72,9 @@ enum EventLexicon {
     }
     add(
       "impose",
-      "impose imposes imposed imposing cap caps capped capping double doubles doubled doubling triple triples tripled slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded broaden broadens broadened widen widens widened blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
+      "impose imposes imposed imposing cap caps capped capping double doubles doubled doubling triple triples tripled slap slaps slapped slapping levy levied levies levying introduce introduces introduced introducing raise raises raised raising hike hikes hiked hiking increase increases increased increasing ban bans banned banning restrict restricts restricted restricting curb curbs curbed curbing block blocks blocked blocking halt halts halted halting enact enacts enacted adopt adopts adopted approve approves approved pass passes passed order orders ordered tighten tightens tightened expand expands expanded broaden broadens broadened widen widens widened blacklist blacklists blacklisted sanction sanctions sanctioned targeted targeting retaliate retaliates retaliated retaliating restore restores restored restoring reimpose reimposes reimposed reinstate reinstates reinstated hit hits hitting face faces facing place places placed add adds added put puts publish publishes published issue issues issued impone impuso verhängt"
     )
+    add("announce", "hold holds held holding need needs needed pay pays paid paying")
     add("threaten", "threaten threatens threatened threatening warn warns warned vow vows vowed")
     add(
       "propose",
@@ -71,13 +82,15 @@ enum EventLexicon {
     )
     add(
       "lift",
-      "roll rolls rolled rolling slash slashes slashed slashing lift lifts lifted lifting remove removes removed removing scrap scraps scrapped scrapping ease eases eased easing cut cuts cutting lower lowers lowered lowering reduce reduces reduced reducing exempt exempts exempted exempting waive waives waived waiving pause pauses paused pausing relax relaxes relaxed relaxing drop drops dropped dropping revoke revokes revoked rescind rescinds rescinded terminate terminates terminated resume resumes resumed resuming grant grants granted granting lifting repeal repeals repealed suspend suspends suspended suspending"
+      "roll rolls rolled rolling slash slashes slashed slashing lift lifts lifted lifting remove removes removed removing scrap scraps scrapped scrapping ease eases eased easing cut cuts cutting lower lowers lowered lowering reduce reduces reduced reducing exempt exempts exempted exempting waive waives waived waiving pause pauses paused pausing relax relaxes relaxed relaxing drop drops dropped dropping revoke revokes revoked rescind rescinds rescinded terminate terminates terminated resume resumes resumed resuming grant grants granted granting lifting repeal repeals repealed suspend suspends suspended suspending end ends ended ending stop stops stopped stopping cancel cancels cancelled canceled phase phases phased phasing wind winds winding"
     )
     add(
-      "extend", "extend extends extended extending prolong prolongs prolonged renew renews renewed renewing")
+      "extend",
+      "extend extends extended extending delay delays delayed delaying postpone postpones postponed postponing defer defers deferred prolong prolongs prolonged renew renews renewed renewing"
+    )
     add(
       "agree",
-      "agree agrees agreed receive receives received sign signs signed signing reach reaches reached strike strikes struck seal seals sealed conclude concludes concluded finalize finalizes finalized finalise finalised clinch clinched ink inks inked settle settles settled"
+      "agree agrees agreed receive receives received sign signs signed signing reach reaches reached strike strikes struck seal seals sealed conclude concludes concluded finalize finalizes finalized finalise finalised clinch clinched ink inks inked settle settles settled win wins won winning secure secures secured securing get gets got"
     )
     add(
       "rule",
@@ -202,6 +215,6 @@ extension EventLexicon {
   /// Objects after "signed" that make it an executive action, not an agreement.
   static let instruments: Set<String> = [
     "order", "orders", "proclamation", "proclamations", "law", "bill", "decree", "memorandum", "executive",
-    "directive", "regulation", "legislation",
+    "directive", "regulation", "legislation", "act",
   ]
 }

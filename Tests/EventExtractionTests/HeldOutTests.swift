@@ -20,10 +20,11 @@ import Testing
     }
     #expect(s.articlesMissing == 0)
     // Measured at merge: F1 0.73, type 0.89, date 0.79; after the article-level event score
-    // (extract3): P 0.83 R 0.81 F1 0.82, type 0.94, date 0.93. Floors for a report, not targets (goals on
-    // unseen newswire: F1 0.85, type 0.85, date 0.90).
-    #expect(s.f1 >= 0.6)
-    #expect(s.typeRate >= 0.65)
-    #expect(s.dateRate >= 0.75)
+    // (extract3): P 0.83 R 0.81 F1 0.82, type 0.94, date 0.93; extract4 (second events in other
+    // clauses, more trigger verbs): P 0.85 R 0.90 F1 0.87, type 0.92, date 0.95. Floors for a report,
+    // not targets (goals on unseen newswire: F1 0.85, type 0.85, date 0.90).
+    #expect(s.f1 >= 0.7)
+    #expect(s.typeRate >= 0.75)
+    #expect(s.dateRate >= 0.8)
   }
 }
