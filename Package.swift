@@ -23,7 +23,7 @@ let package = Package(
     .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
 
     // The shared vocabulary every stage speaks.
-    .target(name: "MarketData"),
+    .target(name: "MarketData", dependencies: ["CCrypto"]),
 
     // The stages, in the order data flows through them.
     .target(name: "PriceIngest", dependencies: ["MarketData", "CLibCSV"]),

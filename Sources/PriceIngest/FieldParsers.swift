@@ -264,6 +264,28 @@ enum FieldParsers {
     return v
   }
 
+  /// 10^e for 0 ≤ e ≤ 15, exact in a `Double`, without touching a global array.
+  @inline(__always) static func exactPow10(_ e: Int) -> Double {
+    switch e {
+    case 0: return 1
+    case 1: return 1e1
+    case 2: return 1e2
+    case 3: return 1e3
+    case 4: return 1e4
+    case 5: return 1e5
+    case 6: return 1e6
+    case 7: return 1e7
+    case 8: return 1e8
+    case 9: return 1e9
+    case 10: return 1e10
+    case 11: return 1e11
+    case 12: return 1e12
+    case 13: return 1e13
+    case 14: return 1e14
+    default: return 1e15
+    }
+  }
+
   @inline(__always) static func isMissingMarker(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     if n == 1 { return p[0] == 45 || p[0] == 46 }  // "-" "."
     if n == 2 { return (p[0] | 0x20) == 110 && (p[1] | 0x20) == 97 }  // na
@@ -291,7 +313,42 @@ enum FieldParsers {
     while i < n, p[i] == 32 || p[i] == 9 { i += 1 }
     while n > i, p[n - 1] == 32 || p[n - 1] == 9 { n -= 1 }
     if i == n { return .missing }
-    // Fast path: plain `123.456`.
+    let decimalByte: UInt8 = decimalComma ? 44 : 46
+    // Fastest path: `[-]digits[.digits]` with at most 15 digits, as almost every price and
+    // volume is written. The mantissa is exact (< 2^53) and so is the power of ten, so one
+    // division gives the correctly rounded value.
+    do {
+      var k = i
+      let neg = p[k] == 45
+      if neg { k += 1 }
+      var m: UInt64 = 0
+      let s0 = k
+      while k < n {
+        let d = p[k] &- 48
+        if d > 9 { break }
+        m = m &* 10 &+ UInt64(d)
+        k += 1
+      }
+      var total = k - s0
+      var fracDigits = 0
+      if k < n && p[k] == decimalByte {
+        k += 1
+        let f0 = k
+        while k < n {
+          let d = p[k] &- 48
+          if d > 9 { break }
+          m = m &* 10 &+ UInt64(d)
+          k += 1
+        }
+        fracDigits = k - f0
+        total += fracDigits
+      }
+      if k == n && total > 0 && total <= 15 {
+        let v = fracDigits == 0 ? Double(m) : Double(m) / FieldParsers.exactPow10(fracDigits)
+        return .value(neg ? -v : v)
+      }
+    }
+    // General path: signs, currency, separators, exponents, suffixes.
     var mant: UInt64 = 0
     var digits = 0
     var frac = 0
@@ -299,7 +356,6 @@ enum FieldParsers {
     var negative = false
     var parens = false
     var j = i
-    let decimalByte: UInt8 = decimalComma ? 44 : 46
     let groupByte: UInt8 = decimalComma ? 46 : 44
     if p[j] == 45 {
       negative = true

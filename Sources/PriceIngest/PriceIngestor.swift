@@ -1,4 +1,3 @@
-import Dispatch
 import MarketData
 
 #if canImport(Glibc)
@@ -35,7 +34,7 @@ public struct PriceIngestor: Sendable {
     let dialect = try Sniffer.sniff(
       sample: sample, complete: sampleCount == bytes.count, file: name, options: options)
     let loader = Loader(dialect: dialect, file: name, options: options, flushRows: nil, sink: nil)
-    var sha = StreamingSHA256()
+    var sha = SHA256Digest()
     sha.update(bytes)
     bytes.withUnsafeBytes { b in
       loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
@@ -63,7 +62,7 @@ public struct PriceIngestor: Sendable {
     if fd < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
     defer { close(fd) }
     var chunk = [UInt8](repeating: 0, count: PriceIngestor.chunkSize)
-    let sha = BackgroundDigest()
+    var sha = SHA256Digest()
     var total = 0
     // Sample: read until 256 KiB or end of file.
     var sample: [UInt8] = []
@@ -90,11 +89,14 @@ public struct PriceIngestor: Sendable {
       if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
       if n == 0 { break }
       total += n
-      sha.update(n == chunk.count ? chunk : Array(chunk[0..<n]))
-      chunk.withUnsafeBytes { b in loader.feed(UnsafeRawBufferPointer(rebasing: b[0..<n])) }
+      chunk.withUnsafeBytes { b in
+        let piece = UnsafeRawBufferPointer(rebasing: b[0..<n])
+        sha.update(piece)
+        loader.feed(piece)
+      }
       if let e = loader.failure { throw e }
     }
-    return try loader.finish(sha256: sha.finish(), byteCount: total)
+    return try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
   }
 
   /// A readable account of an ingested file for `ingest --dry-run`: dialect, counts, date
@@ -134,21 +136,4 @@ public struct PriceIngestor: Sendable {
     }
     return out.joined(separator: "\n")
   }
-}
-
-/// SHA-256 computed on a second thread while the file is parsed; at most 8 chunks wait.
-final class BackgroundDigest: @unchecked Sendable {
-  private var digest = StreamingSHA256()
-  private let queue = DispatchQueue(label: "PriceIngest.sha256")
-  private let slots = DispatchSemaphore(value: 8)
-
-  func update(_ bytes: [UInt8]) {
-    slots.wait()
-    queue.async {
-      self.digest.update(bytes)
-      self.slots.signal()
-    }
-  }
-
-  func finish() -> String { queue.sync { digest.finalizeHex() } }
 }

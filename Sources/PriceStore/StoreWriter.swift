@@ -190,6 +190,7 @@ final class BarWriter {
   let insert: OpaquePointer
   let update: OpaquePointer
   let security: OpaquePointer
+  let securityLookup: OpaquePointer
   var ids: [String: Int64] = [:]
   var outcome = StoreOutcome()
   var rows = 0
@@ -214,11 +215,14 @@ final class BarWriter {
       WHERE security_id=?1 AND date=?2 AND (open IS NOT ?3 OR high IS NOT ?4 OR low IS NOT ?5 OR close IS NOT ?6
         OR adj_close IS NOT ?7 OR volume IS NOT ?8 OR ret IS NOT ?9)
       """)
+    // No RETURNING: SQLite buffers returned rows in an ephemeral table, which costs a page
+    // allocation per security; the id is read back with an indexed lookup instead.
     security = try store.statement(
       """
       INSERT INTO securities(ticker, exchange, currency) VALUES(?1, ?2, ?3)
-      ON CONFLICT(ticker) DO UPDATE SET exchange = excluded.exchange RETURNING id
+      ON CONFLICT(ticker) DO UPDATE SET exchange = excluded.exchange
       """)
+    securityLookup = try store.statement("SELECT id FROM securities WHERE ticker = ?1")
   }
 
   deinit { dateBuffer.deallocate() }
@@ -229,25 +233,29 @@ final class BarWriter {
     bind(security, 1, s.ticker)
     bind(security, 2, s.exchange.mic)
     bind(security, 3, s.exchange.currency)
-    guard try store.step(security, "upsert securities") else {
-      throw .sqlite(path: store.path, operation: "upsert securities", message: "no id returned")
-    }
-    let id = sqlite3_column_int64(security, 0)
+    _ = try store.step(security, "upsert securities")
     sqlite3_reset(security)
+    sqlite3_reset(securityLookup)
+    bind(securityLookup, 1, s.ticker)
+    guard try store.step(securityLookup, "look up securities") else {
+      throw .sqlite(path: store.path, operation: "upsert securities", message: "no id stored")
+    }
+    let id = sqlite3_column_int64(securityLookup, 0)
+    sqlite3_reset(securityLookup)
     ids[s.ticker] = id
     outcome.securities = ids.count
     return id
   }
 
   /// Rows per multi-row insert.
-  static let batch = 32
+  static let batch = 64
 
   func append(_ s: PriceSeries) throws(PriceStoreError) {
     let id = try securityID(s)
     let hasReturns = s.isReturnSeries
     let n = s.count
     var i = 0
-    // Whole batches: one statement inserts 32 rows; only when some existed already are the
+    // Whole batches: one statement inserts `batch` rows; only when some existed already are the
     // rows of that batch compared one by one.
     while n - i >= BarWriter.batch {
       let st = bulk
@@ -322,7 +330,7 @@ final class BarWriter {
 
   /// Releases the bindings that point at the date buffer.
   func finish() {
-    for st in [insert, update, security, bulk] {
+    for st in [insert, update, security, securityLookup, bulk] {
       sqlite3_reset(st)
       sqlite3_clear_bindings(st)
     }

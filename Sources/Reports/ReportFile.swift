@@ -1,6 +1,6 @@
-import CCrypto
 import Dispatch
 import Foundation
+import MarketData
 
 /// A report file as written: its name, where it is, and the fingerprint the run manifest records
 /// (SHA-256, size, data rows), computed from the bytes on their way to the disk so the file is
@@ -27,43 +27,23 @@ public struct ReportFile: Sendable, Equatable {
   }
 }
 
-/// SHA-256 through OpenSSL's libcrypto, which uses the processor's SHA instructions when it has
-/// them (several times faster than a portable implementation on reports of a hundred megabytes).
+/// SHA-256 of a report file as it is written: a reference-type wrapper around
+/// `MarketData.SHA256Digest` (libcrypto, hardware SHA instructions when present) for writers that
+/// share one digest.
 public final class FileDigest {
-  private let context: OpaquePointer?
+  private var digest = SHA256Digest()
 
   /// A fresh hash state.
-  public init() {
-    context = EVP_MD_CTX_new()
-    if let context { EVP_DigestInit_ex(context, EVP_sha256(), nil) }
-  }
-
-  deinit { EVP_MD_CTX_free(context) }
+  public init() {}
 
   /// Feeds more bytes.
-  public func update(_ bytes: UnsafeRawBufferPointer) {
-    guard let context, let base = bytes.baseAddress, bytes.count > 0 else { return }
-    EVP_DigestUpdate(context, base, bytes.count)
-  }
+  public func update(_ bytes: UnsafeRawBufferPointer) { digest.update(bytes) }
 
   /// Feeds more bytes.
-  public func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+  public func update(_ bytes: [UInt8]) { digest.update(bytes) }
 
-  /// Finishes and returns the lowercase hex digest (empty if libcrypto could not be set up).
-  public func finalizeHex() -> String {
-    guard let context else { return "" }
-    var digest = [UInt8](repeating: 0, count: 32)
-    var length: UInt32 = 0
-    digest.withUnsafeMutableBufferPointer { p in _ = EVP_DigestFinal_ex(context, p.baseAddress, &length) }
-    let hex = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for b in digest.prefix(Int(length)) {
-      out.append(hex[Int(b >> 4)])
-      out.append(hex[Int(b & 15)])
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
+  /// Finishes and returns the lowercase hex digest.
+  public func finalizeHex() -> String { digest.finalizeHex() }
 
   /// The hex digest of `parts` concatenated.
   public static func hex(_ parts: [[UInt8]]) -> String {
