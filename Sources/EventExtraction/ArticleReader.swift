@@ -64,11 +64,22 @@ public enum ArticleReader {
 
   enum Format { case text, html, feed, json, jsonl }
 
+  /// The lower-cased extension of `name` (the part of the name before any `#`).
+  static func fileExtension(_ name: String) -> String {
+    let u = name.utf8
+    // The common case without a `#` and with a non-empty extension, without splitting.
+    if !u.contains(UInt8(ascii: "#")), let dot = u.lastIndex(of: UInt8(ascii: ".")),
+      u.index(after: dot) < u.endIndex
+    {
+      return String(name[u.index(after: dot)...]).lowercased()
+    }
+    return (name.split(separator: "#").first.map(String.init) ?? name).split(separator: ".").last.map {
+      $0.lowercased()
+    } ?? ""
+  }
+
   static func sniff(_ b: [UInt8], name: String) -> Format {
-    let ext =
-      (name.split(separator: "#").first.map(String.init) ?? name).split(separator: ".").last.map {
-        $0.lowercased()
-      } ?? ""
+    let ext = fileExtension(name)
     // Built only when the extension does not settle the format.
     lazy var head = String(decoding: b.prefix(2048).map(HTMLScanner.lower), as: UTF8.self)
     switch ext {

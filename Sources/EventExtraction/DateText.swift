@@ -36,10 +36,15 @@ enum DateText {
         kind = 0
         cur.unicodeScalars.append(u)
         if cur.count < 15 { value = value * 10 + Int(u.value - 48) }
-      } else if u.properties.isAlphabetic {
+      } else if u.value < 128 ? (u.value | 0x20 >= 97 && u.value | 0x20 <= 122) : u.properties.isAlphabetic {
         if kind != 1 { flush() }
         kind = 1
-        cur.unicodeScalars.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+        if u.value < 128 {
+          // ASCII letters: the lower-case mapping without a property lookup.
+          cur.unicodeScalars.append(Unicode.Scalar(UInt8(u.value | 0x20)))
+        } else {
+          cur.unicodeScalars.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+        }
       } else {
         flush()
         kind = 2

@@ -1,5 +1,10 @@
-import Foundation
 import MarketData
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// What the HTML scanner learns from a page.
 struct ScannedPage {
@@ -363,7 +368,7 @@ struct HTMLScanner {
             || index(of: UInt8(ascii: "&"), from: ar.lowerBound, to: ar.upperBound) < ar.upperBound
           {
             let attrs = attributes(ar)
-            isLD = attrs.contains { $0.0 == "type" && $0.1.lowercased().contains("ld+json") }
+            isLD = attrs.contains { $0.0 == "type" && HTMLScanner.has($0.1.lowercased(), "ld+json") }
           }
         }
         let close = selfClosing ? end : (find(closeTag, from: end) ?? n)
@@ -455,8 +460,9 @@ struct HTMLScanner {
       } else if !dt.isEmpty {
         let cls = ((attr("class") ?? "") + " " + (attr("id") ?? "")).lowercased()
         let marked =
-          attrs.contains { $0.0 == "pubdate" } || cls.contains("publish") || cls.contains("pubdate")
-        let modified = cls.contains("update") || cls.contains("modif")
+          attrs.contains { $0.0 == "pubdate" } || HTMLScanner.has(cls, "publish")
+          || HTMLScanner.has(cls, "pubdate")
+        let modified = HTMLScanner.has(cls, "update") || HTMLScanner.has(cls, "modif")
         let nearHeadline = headerDepth > 0 || articleDepth > 0
         let rank =
           modified ? 62 : marked ? 30 : nearHeadline ? 31 + min(timeCount, 5) : 40 + min(timeCount, 9)
@@ -492,6 +498,26 @@ struct HTMLScanner {
     case .head: inHead = false
     case .boiler: boilerDepth = max(0, boilerDepth - 1)
     default: break
+    }
+  }
+
+  /// Whether the UTF-8 bytes of `s` contain those of `needle` (a plain byte search: no
+  /// Foundation string comparison per call).
+  static func has(_ s: String, _ needle: StaticString) -> Bool {
+    var s = s
+    return s.withUTF8 { h -> Bool in
+      let n = needle.utf8CodeUnitCount
+      let p = needle.utf8Start
+      guard n > 0 else { return true }
+      guard h.count >= n else { return false }
+      var i = 0
+      while i <= h.count - n {
+        var k = 0
+        while k < n, h[i + k] == p[k] { k += 1 }
+        if k == n { return true }
+        i += 1
+      }
+      return false
     }
   }
 

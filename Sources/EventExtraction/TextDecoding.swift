@@ -18,13 +18,20 @@ enum TextDecoding {
     let binary = b.withUnsafeBytes { raw -> Bool in
       var i = 0
       while i < n {
-        // Eight bytes at a time: skip words without a byte below 32.
+        // Eight bytes at a time: skip words without a byte below 32, check the others byte by byte.
         if i + 8 <= n {
           let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
           if (x &- 0x2020_2020_2020_2020) & ~x & 0x8080_8080_8080_8080 == 0 {
             i += 8
             continue
           }
+          for k in i..<(i + 8) {
+            let c = raw[k]
+            if c == 0 { return true }
+            if c < 32, c != 9, c != 10, c != 13, c != 12 { controls += 1 }
+          }
+          i += 8
+          continue
         }
         let c = raw[i]
         if c == 0 { return true }
@@ -48,9 +55,12 @@ enum TextDecoding {
     while i < n {
       let c = b[i]
       if c < 0x80 {
-        // Eight ASCII bytes at a time.
-        if i + 8 <= n, b.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-          i += 8
+        // Sixteen ASCII bytes at a time.
+        if i + 16 <= n,
+          (b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            | b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) & 0x8080_8080_8080_8080 == 0
+        {
+          i += 16
         } else {
           i += 1
         }
