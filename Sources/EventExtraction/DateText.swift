@@ -26,7 +26,10 @@ enum DateText {
     var kind: UInt8 = 2
     var value = 0
     func flush() {
-      if !cur.isEmpty { out.append(Tok(kind: kind, text: cur, value: value, digits: cur.count)) }
+      if !cur.isEmpty {
+        // A number holds only ASCII digits, so its UTF-8 length (O(1)) is its length.
+        out.append(Tok(kind: kind, text: cur, value: value, digits: kind == 0 ? cur.utf8.count : cur.count))
+      }
       cur = ""
       value = 0
     }

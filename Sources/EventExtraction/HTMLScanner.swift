@@ -52,6 +52,9 @@ struct HTMLScanner {
   /// Set in dates-only mode once the best possible candidate has been found.
   var done = false
 
+  /// `tagTable`, held by the scanner so the hot loop does not check the global's initialisation.
+  let tags = HTMLScanner.tagTable
+
   init(bytes: [UInt8], datesOnly: Bool = false) {
     b = bytes
     self.datesOnly = datesOnly
@@ -138,7 +141,7 @@ struct HTMLScanner {
     let h = HTMLScanner.hashName(b, ns, j)
     var k = Int(truncatingIfNeeded: h) & HTMLScanner.tagTableMask
     while true {
-      let e = HTMLScanner.tagTable[k]
+      let e = tags[k]
       if e.hash == 0 { return (.other, false) }
       if e.hash == h { return e.length == j - ns ? (e.tag, e.block) : (.other, false) }
       k = (k + 1) & HTMLScanner.tagTableMask
