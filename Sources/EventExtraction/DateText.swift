@@ -61,8 +61,71 @@ enum DateText {
     return out
   }
 
+  /// `YYYY-MM-DD`, optionally followed by `THH:MM` or ` HH:MM`, `:SS`, `.fff` and `Z` or
+  /// `±HH:MM` / `±HHMM` and nothing else: the ISO 8601 / RFC 3339 form of nearly every metadata
+  /// date, read straight from the bytes. `nil` for anything else (and for impossible dates),
+  /// which `parse` then reads the general way; for the strings accepted here both ways agree.
+  static func parseISO(_ raw: String) -> PublicationStamp? {
+    var raw = raw
+    return raw.withUTF8 { u -> PublicationStamp? in
+      let n = u.count
+      guard n >= 10, n <= 40 else { return nil }
+      func digits(_ at: Int, _ count: Int) -> Int? {
+        guard at + count <= n else { return nil }
+        var v = 0
+        for k in at..<(at + count) {
+          let c = u[k]
+          guard c >= 48, c <= 57 else { return nil }
+          v = v * 10 + Int(c - 48)
+        }
+        return v
+      }
+      guard let y = digits(0, 4), u[4] == UInt8(ascii: "-"), let m = digits(5, 2), u[7] == UInt8(ascii: "-"),
+        let d = digits(8, 2), let date = CivilDate(year: y, month: m, day: d)
+      else { return nil }
+      if n == 10 { return (date, nil, nil) }
+      guard u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t") || u[10] == 32, let hh = digits(11, 2),
+        n > 13, u[13] == UInt8(ascii: ":"), let mm = digits(14, 2), hh < 24, mm < 60
+      else { return nil }
+      var i = 16
+      if i < n, u[i] == UInt8(ascii: ":") {
+        guard digits(i + 1, 2) != nil else { return nil }
+        i += 3
+      }
+      if i < n, u[i] == UInt8(ascii: ".") {
+        var j = i + 1
+        while j < n, u[j] >= 48, u[j] <= 57 { j += 1 }
+        guard j > i + 1 else { return nil }
+        i = j
+      }
+      if i == n { return (date, hh * 60 + mm, nil) }
+      if u[i] | 0x20 == UInt8(ascii: "z"), i + 1 == n { return (date, hh * 60 + mm, 0) }
+      guard u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-"), let oh = digits(i + 1, 2) else {
+        return nil
+      }
+      var om = 0
+      if i + 3 == n {
+        om = 0
+      } else if i + 5 == n, let v = digits(i + 3, 2) {
+        om = v
+      } else if i + 6 == n, u[i + 3] == UInt8(ascii: ":"), let v = digits(i + 4, 2) {
+        om = v
+      } else {
+        return nil
+      }
+      let o = oh * 60 + om
+      guard o <= 14 * 60 else { return nil }
+      return (date, hh * 60 + mm, u[i] == UInt8(ascii: "+") ? o : -o)
+    }
+  }
+
   /// Reads a date (with time and offset when present); `nil` when no full date is found.
   static func parse(_ raw: String) -> PublicationStamp? {
+    parseISO(raw) ?? parseGeneral(raw)
+  }
+
+  /// `parse` without the ISO fast path.
+  static func parseGeneral(_ raw: String) -> PublicationStamp? {
     let s = raw.trimmingSpaces()
     if s.isEmpty || s.utf8.count > 200 { return nil }
     let t = tokens(s)

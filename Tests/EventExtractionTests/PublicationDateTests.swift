@@ -1,7 +1,8 @@
-import EventExtraction
 import Foundation
 import MarketData
 import Testing
+
+@testable import EventExtraction
 
 /// `ArticleReader.publicationDate(bytes:name:)` (the dates-only fast path) must find exactly the
 /// date, time, offset and source the full reader finds.
@@ -134,5 +135,42 @@ import Testing
     #expect(source(6) == "none/none")
     #expect(source(7).hasPrefix("2025-06-30") && source(7).hasSuffix("itemprop"))
     #expect(source(8).hasPrefix("2025-01-20"))
+  }
+}
+
+/// The byte-level ISO 8601 reader must agree with the general date parser on every string it
+/// accepts.
+@Suite struct ISODateFastPathTests {
+  @Test func isoFastPathAgreesWithTheGeneralParser() {
+    var strings = [
+      "2025-03-04", "2025-03-04T08:00:00Z", "2025-03-04T08:00:00z", "2025-03-04t08:00", "2025-03-04 08:00",
+      "2025-03-04T08:00:00.123Z", "2025-03-04T08:00:00.123456+05:30", "2025-03-04T23:59:59-0800",
+      "2025-03-04T08:00+01", "2025-03-04T08:00:00+14:00", "2025-03-04T08:00:00+14:01",
+      "2025-03-04T08:00:00+05:75",
+      "2025-02-29", "2024-02-29T10:00:00Z", "2025-13-01", "2025-00-10", "2025-04-31", "2025-03-04T24:00:00Z",
+      "2025-03-04T08:60:00Z", "2025-03-04T8:00:00Z", "2025-03-04T08:00:0Z", "2025-03-04T08:00:00.Z",
+      "2025-03-04T08:00:00+5", "2025-03-04T08:00:00 +05:00", "2025-03-04T08:00:00GMT", "2025-03-04Z",
+      " 2025-03-04", "2025-03-04 ", "1899-12-31", "2101-01-01T00:00:00Z", "0000-01-01",
+      "2025-03-04T08:00:00+0530", "2025-03-04T08:00:00-00:00", "2025-03-04T08:00:00,5Z",
+    ]
+    // Every hour, minute and offset shape on one day.
+    for h in [0, 9, 12, 23] {
+      for m in [0, 30, 59] {
+        for tail in ["", "Z", "+00:00", "-03:30", "+0900", "-11", ":45", ":45.9Z", ":07.123-04:00"] {
+          strings.append(String(format: "2023-11-05T%02d:%02d", h, m) + tail)
+        }
+      }
+    }
+    var accepted = 0
+    for s in strings {
+      let general = DateText.parseGeneral(s)
+      let both = DateText.parse(s)
+      #expect(PublicationDateTests.describe(both, "") == PublicationDateTests.describe(general, ""), "\(s)")
+      if let fast = DateText.parseISO(s) {
+        accepted += 1
+        #expect(PublicationDateTests.describe(fast, "") == PublicationDateTests.describe(general, ""), "\(s)")
+      }
+    }
+    #expect(accepted >= 100)
   }
 }
