@@ -5,7 +5,11 @@ let package = Package(
   name: "MarketImpact",
   platforms: [.macOS(.v13)],
   products: [
-    .executable(name: "market-impact", targets: ["market-impact"])
+    .executable(name: "market-impact", targets: ["market-impact"]),
+    .library(name: "MarketData", targets: ["MarketData"]),
+    .library(name: "PriceIngest", targets: ["PriceIngest"]),
+    .library(name: "PriceStore", targets: ["PriceStore"]),
+    .library(name: "EventExtraction", targets: ["EventExtraction"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -47,6 +51,9 @@ let package = Package(
     .testTarget(name: "EventStudyTests", dependencies: ["EventStudy", "MarketData"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "EventStudy", "MarketData"]),
     .testTarget(name: "EndToEndTests", dependencies: ["Pipeline", "MarketData"]),
+    .testTarget(
+      name: "HardeningTests", dependencies: ["PriceIngest", "PriceStore", "EventExtraction", "MarketData"],
+      resources: [.copy("Corpus")]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -215,7 +215,8 @@ public enum ArticleReader {
 
   static func readText(_ b: [UInt8], name: String) -> Article {
     let text = String(decoding: b, as: UTF8.self)
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+    // `\.isNewline`, not `"\n"`: a CRLF pair is one Character, so splitting on "\n" misses it.
+    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
       $0.hasSuffix("\r") ? $0.dropLast() : $0
     }
     var headers: [String: String] = [:]
@@ -266,7 +267,7 @@ public enum ArticleReader {
   /// the text.
   static func textDate(_ text: String) -> PublicationStamp? {
     var lineCount = 0
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: true).prefix(40) {
+    for raw in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline).prefix(40) {
       lineCount += 1
       let line = raw.trimmingCharacters(in: .whitespaces)
       if line.isEmpty { continue }

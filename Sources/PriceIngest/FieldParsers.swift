@@ -392,6 +392,8 @@ enum FieldParsers {
       v = d
     }
     if negative { v = -v }
+    // Out of Double's range (1e400, 1e308B): no usable number, not infinity.
+    guard (v * scale).isFinite else { return .invalid }
     return .value(v * scale)
   }
 }

@@ -251,6 +251,8 @@ enum Sniffer {
           file: file, line: d.headerLine ?? 1, role: roleName, name: headerName, header: d.header)
       }
     }
+    // A header longer than the data rows names columns no row has: those roles cannot be read.
+    roles = roles.filter { $0.value < width }
     if roles[.date] == nil {
       let col = (0..<width).first { c in
         let s = samples(c)
