@@ -12,9 +12,13 @@ enum FeedReader {
     var n = 0
     let openItem = Array("<item".utf8)
     let openEntry = Array("<entry".utf8)
+    // The next `<item` and `<entry` at or after `i`, searched again only once `i` has passed them,
+    // so a feed of one kind is not rescanned to its end for the other kind at every item.
+    var a = scanner.find(openItem, from: 0)
+    var e = scanner.find(openEntry, from: 0)
     while i < b.count {
-      let a = scanner.find(openItem, from: i)
-      let e = scanner.find(openEntry, from: i)
+      if let x = a, x < i { a = scanner.find(openItem, from: i) }
+      if let x = e, x < i { e = scanner.find(openEntry, from: i) }
       guard let start = [a, e].compactMap({ $0 }).min() else { break }
       let isEntry = start == e
       let tagLen = isEntry ? openEntry.count : openItem.count

@@ -38,10 +38,13 @@ import Testing
     )
   }
 
+  /// DevSet, SampleData and the hardening corpus of bad article files.
   @Test func fastPathAgreesWithTheFullReaderOnEveryDevSetAndSampleFile() throws {
     var checked = 0
     var html = 0
-    for dir in ["Tests/EventExtractionTests/DevSet", "SampleData/articles"] {
+    for dir in [
+      "Tests/EventExtractionTests/DevSet", "SampleData/articles", "Tests/HardeningTests/Corpus/articles",
+    ] {
       for url in PublicationDateTests.files(PublicationDateTests.repo.appendingPathComponent(dir)) {
         let bytes = [UInt8](try Data(contentsOf: url))
         let (fast, full) = PublicationDateTests.both(bytes, name: url.lastPathComponent)
