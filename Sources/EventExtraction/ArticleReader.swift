@@ -64,12 +64,24 @@ public enum ArticleReader {
 
   enum Format { case text, html, feed, json, jsonl }
 
+  /// The lower-cased extension of `name` (the part of the name before any `#`).
+  static func fileExtension(_ name: String) -> String {
+    let u = name.utf8
+    // The common case without a `#` and with a non-empty extension, without splitting.
+    if !u.contains(UInt8(ascii: "#")), let dot = u.lastIndex(of: UInt8(ascii: ".")),
+      u.index(after: dot) < u.endIndex
+    {
+      return String(name[u.index(after: dot)...]).lowercased()
+    }
+    return (name.split(separator: "#").first.map(String.init) ?? name).split(separator: ".").last.map {
+      $0.lowercased()
+    } ?? ""
+  }
+
   static func sniff(_ b: [UInt8], name: String) -> Format {
-    let ext =
-      (name.split(separator: "#").first.map(String.init) ?? name).split(separator: ".").last.map {
-        $0.lowercased()
-      } ?? ""
-    let head = String(decoding: b.prefix(2048).map(HTMLScanner.lower), as: UTF8.self)
+    let ext = fileExtension(name)
+    // Built only when the extension does not settle the format.
+    lazy var head = String(decoding: b.prefix(2048).map(HTMLScanner.lower), as: UTF8.self)
     switch ext {
     case "html", "htm", "xhtml": return .html
     case "json": return .json
@@ -125,6 +137,13 @@ public enum ArticleReader {
           article: name, offset: nil, message: "\(replaced) invalid UTF-8 sequence(s) replaced with U+FFFD"))
     }
     _ = encoding
+    let (articles, more) = readDecoded(b, name: name)
+    return (articles, warnings + more)
+  }
+
+  /// Reads valid UTF-8 bytes of any supported format.
+  static func readDecoded(_ b: [UInt8], name: String) -> ([Article], [ExtractionWarning]) {
+    var warnings: [ExtractionWarning] = []
     var articles: [Article] = []
     switch sniff(b, name: name) {
     case .text:
@@ -144,6 +163,45 @@ public enum ArticleReader {
     }
     if articles.isEmpty { warnings.append(ExtractionWarning(article: name, message: "no article found")) }
     return (articles, warnings)
+  }
+
+  /// The publication date of the article in `bytes` (the first one of a feed or JSON file) and
+  /// where it came from (`json-ld`, `meta`, …, `none`), exactly as `read(bytes:name:)` finds it.
+  /// For HTML pages this is the fast path: the page is scanned for its date sources only (JSON-LD,
+  /// meta tags, itemprop, `<time>`, the canonical URL), without building the article text, and
+  /// scanning stops at an article's JSON-LD `datePublished`; the text is read only when nothing
+  /// else dates the page. Other formats are read in full.
+  public static func publicationDate(bytes raw: [UInt8], name: String) -> (
+    published: PublicationStamp?, source: String
+  ) {
+    if raw.isEmpty || TextDecoding.looksBinary(raw) { return (nil, "none") }
+    let b = TextDecoding.toUTF8(raw).bytes
+    let article: Article?
+    if sniff(b, name: name) == .html {
+      var scanner = HTMLScanner(bytes: b, datesOnly: true)
+      let page = scanner.scan()
+      if let found = pageDate(page, text: nil) { return found }
+      article = readHTML(b, name: name).0
+    } else {
+      article = readDecoded(b, name: name).0.first
+    }
+    guard let article, let p = article.published else { return (nil, "none") }
+    return (p, article.publishedSource)
+  }
+
+  /// The publication date of a scanned page: the best-ranked candidate when it is published-like
+  /// (rank < 50), else a date in the URL, else the best (modified-like) candidate, else a date in
+  /// `text`. `nil` when the text is needed but was not given.
+  static func pageDate(_ page: ScannedPage, text: String?) -> (published: PublicationStamp?, source: String)?
+  {
+    var best: DateCandidate? = nil
+    for c in page.candidates where best == nil || c.rank < (best?.rank ?? .max) { best = c }
+    if let best, best.rank < 50 { return (best.stamp, best.source) }
+    if let u = urlDate(page.url) { return (u, "url") }
+    if let best { return (best.stamp, best.source) }
+    guard let text else { return nil }
+    if let t = textDate(text) { return (t, "text") }
+    return (nil, "none")
   }
 
   // MARK: text
@@ -244,23 +302,7 @@ public enum ArticleReader {
     let warnings = page.warnings.map { ExtractionWarning(article: name, offset: $0.0, message: $0.1) }
     var title = [page.headline, page.ogTitle, page.h1, page.title].first { !$0.isEmpty } ?? ""
     title = TextDecoding.decodeEntities(title)
-    var best: DateCandidate? = nil
-    for c in page.candidates where best == nil || c.rank < (best?.rank ?? .max) { best = c }
-    var published: PublicationStamp? = nil
-    var source = "none"
-    if let best, best.rank < 50 {
-      published = best.stamp
-      source = best.source
-    } else if let u = urlDate(page.url) {
-      published = u
-      source = "url"
-    } else if let best {
-      published = best.stamp
-      source = best.source
-    } else if let t = textDate(page.text) {
-      published = t
-      source = "text"
-    }
+    let (published, source) = pageDate(page, text: page.text) ?? (nil, "none")
     return (
       Article(
         id: name, url: page.url, title: title, body: page.text, published: published, publishedSource: source),

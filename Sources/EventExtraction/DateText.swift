@@ -26,7 +26,10 @@ enum DateText {
     var kind: UInt8 = 2
     var value = 0
     func flush() {
-      if !cur.isEmpty { out.append(Tok(kind: kind, text: cur, value: value, digits: cur.count)) }
+      if !cur.isEmpty {
+        // A number holds only ASCII digits, so its UTF-8 length (O(1)) is its length.
+        out.append(Tok(kind: kind, text: cur, value: value, digits: kind == 0 ? cur.utf8.count : cur.count))
+      }
       cur = ""
       value = 0
     }
@@ -36,10 +39,15 @@ enum DateText {
         kind = 0
         cur.unicodeScalars.append(u)
         if cur.count < 15 { value = value * 10 + Int(u.value - 48) }
-      } else if u.properties.isAlphabetic {
+      } else if u.value < 128 ? (u.value | 0x20 >= 97 && u.value | 0x20 <= 122) : u.properties.isAlphabetic {
         if kind != 1 { flush() }
         kind = 1
-        cur.unicodeScalars.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+        if u.value < 128 {
+          // ASCII letters: the lower-case mapping without a property lookup.
+          cur.unicodeScalars.append(Unicode.Scalar(UInt8(u.value | 0x20)))
+        } else {
+          cur.unicodeScalars.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+        }
       } else {
         flush()
         kind = 2
@@ -53,8 +61,71 @@ enum DateText {
     return out
   }
 
+  /// `YYYY-MM-DD`, optionally followed by `THH:MM` or ` HH:MM`, `:SS`, `.fff` and `Z` or
+  /// `±HH:MM` / `±HHMM` and nothing else: the ISO 8601 / RFC 3339 form of nearly every metadata
+  /// date, read straight from the bytes. `nil` for anything else (and for impossible dates),
+  /// which `parse` then reads the general way; for the strings accepted here both ways agree.
+  static func parseISO(_ raw: String) -> PublicationStamp? {
+    var raw = raw
+    return raw.withUTF8 { u -> PublicationStamp? in
+      let n = u.count
+      guard n >= 10, n <= 40 else { return nil }
+      func digits(_ at: Int, _ count: Int) -> Int? {
+        guard at + count <= n else { return nil }
+        var v = 0
+        for k in at..<(at + count) {
+          let c = u[k]
+          guard c >= 48, c <= 57 else { return nil }
+          v = v * 10 + Int(c - 48)
+        }
+        return v
+      }
+      guard let y = digits(0, 4), u[4] == UInt8(ascii: "-"), let m = digits(5, 2), u[7] == UInt8(ascii: "-"),
+        let d = digits(8, 2), let date = CivilDate(year: y, month: m, day: d)
+      else { return nil }
+      if n == 10 { return (date, nil, nil) }
+      guard u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: "t") || u[10] == 32, let hh = digits(11, 2),
+        n > 13, u[13] == UInt8(ascii: ":"), let mm = digits(14, 2), hh < 24, mm < 60
+      else { return nil }
+      var i = 16
+      if i < n, u[i] == UInt8(ascii: ":") {
+        guard digits(i + 1, 2) != nil else { return nil }
+        i += 3
+      }
+      if i < n, u[i] == UInt8(ascii: ".") {
+        var j = i + 1
+        while j < n, u[j] >= 48, u[j] <= 57 { j += 1 }
+        guard j > i + 1 else { return nil }
+        i = j
+      }
+      if i == n { return (date, hh * 60 + mm, nil) }
+      if u[i] | 0x20 == UInt8(ascii: "z"), i + 1 == n { return (date, hh * 60 + mm, 0) }
+      guard u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-"), let oh = digits(i + 1, 2) else {
+        return nil
+      }
+      var om = 0
+      if i + 3 == n {
+        om = 0
+      } else if i + 5 == n, let v = digits(i + 3, 2) {
+        om = v
+      } else if i + 6 == n, u[i + 3] == UInt8(ascii: ":"), let v = digits(i + 4, 2) {
+        om = v
+      } else {
+        return nil
+      }
+      let o = oh * 60 + om
+      guard o <= 14 * 60 else { return nil }
+      return (date, hh * 60 + mm, u[i] == UInt8(ascii: "+") ? o : -o)
+    }
+  }
+
   /// Reads a date (with time and offset when present); `nil` when no full date is found.
   static func parse(_ raw: String) -> PublicationStamp? {
+    parseISO(raw) ?? parseGeneral(raw)
+  }
+
+  /// `parse` without the ISO fast path.
+  static func parseGeneral(_ raw: String) -> PublicationStamp? {
     let s = raw.trimmingSpaces()
     if s.isEmpty || s.utf8.count > 200 { return nil }
     let t = tokens(s)

@@ -12,9 +12,13 @@ enum FeedReader {
     var n = 0
     let openItem = Array("<item".utf8)
     let openEntry = Array("<entry".utf8)
+    // The next `<item` and `<entry` at or after `i`, searched again only once `i` has passed them,
+    // so a feed of one kind is not rescanned to its end for the other kind at every item.
+    var a = scanner.find(openItem, from: 0)
+    var e = scanner.find(openEntry, from: 0)
     while i < b.count {
-      let a = scanner.find(openItem, from: i)
-      let e = scanner.find(openEntry, from: i)
+      if let x = a, x < i { a = scanner.find(openItem, from: i) }
+      if let x = e, x < i { e = scanner.find(openEntry, from: i) }
       guard let start = [a, e].compactMap({ $0 }).min() else { break }
       let isEntry = start == e
       let tagLen = isEntry ? openEntry.count : openItem.count
@@ -48,7 +52,10 @@ enum FeedReader {
     for (rank, name) in names.enumerated() {
       let open = Array(("<" + name).utf8)
       var from = r.lowerBound
-      while let s = scanner.find(open, from: from), s < r.upperBound {
+      // Searches stop at the item's end (a match may only start before it), so an element an
+      // item lacks does not send the search through the rest of the feed.
+      let limit = min(b.count, r.upperBound + open.count - 1)
+      while let s = scanner.find(open, from: from, to: limit), s < r.upperBound {
         let after = s + open.count
         guard after < b.count else { break }
         let c = b[after]
@@ -65,11 +72,14 @@ enum FeedReader {
         let href = attrs.first { $0.0 == "href" }?.1 ?? ""
         var text = ""
         if te >= 2, b[te - 2] != UInt8(ascii: "/") {
-          let close = scanner.find(Array(("</" + name).utf8), from: te) ?? r.upperBound
+          let closeTag = Array(("</" + name).utf8)
+          let close =
+            scanner.find(closeTag, from: te, to: min(b.count, r.upperBound + closeTag.count - 1))
+            ?? r.upperBound
           var cs = te
           var ce = min(close, r.upperBound)
           // Unwrap CDATA.
-          if let cd = scanner.find(Array("<![cdata[".utf8), from: cs), cd < ce,
+          if let cd = scanner.find(Array("<![cdata[".utf8), from: cs, to: min(b.count, ce + 8)), cd < ce,
             let cde = scanner.find(Array("]]>".utf8), from: cd)
           {
             cs = cd + 9

@@ -1,5 +1,11 @@
 import MarketData
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// What the HTML scanner learns from a page.
 struct ScannedPage {
   var title = ""
@@ -37,8 +43,22 @@ struct HTMLScanner {
   var bodyText: [UInt8] = []
   var sawArticle = false
   var timeCount = 0
+  /// Dates-only mode: no text, title or warnings are collected, candidates that cannot beat the
+  /// best one so far are not parsed, and scanning stops at the first rank-0 candidate (an
+  /// article's JSON-LD `datePublished`), since nothing later can change the chosen date.
+  let datesOnly: Bool
+  /// The best (lowest) rank among the candidates found so far.
+  var bestRank = Int.max
+  /// Set in dates-only mode once the best possible candidate has been found.
+  var done = false
 
-  init(bytes: [UInt8]) { b = bytes }
+  /// `tagTable`, held by the scanner so the hot loop does not check the global's initialisation.
+  let tags = HTMLScanner.tagTable
+
+  init(bytes: [UInt8], datesOnly: Bool = false) {
+    b = bytes
+    self.datesOnly = datesOnly
+  }
 
   // Meta names (lower case) that carry the publication date, with their rank (lower is better).
   static let publishedMeta: [String: Int] = [
@@ -76,13 +96,26 @@ struct HTMLScanner {
     case other, head, body, article, main, header, p, title, h1, meta, link, time, block, boiler, skip
   }
 
-  /// Tag names → (tag, is a block tag). Looked up by a hash of the lower-cased name bytes, so no
-  /// string is made per tag.
-  static let tagTable: [UInt64: (tag: Tag, block: Bool, length: Int)] = {
-    var m: [UInt64: (tag: Tag, block: Bool, length: Int)] = [:]
+  /// One slot of `tagTable`; `hash == 0` marks an empty slot.
+  struct TagSlot {
+    var hash: UInt64 = 0
+    var tag: Tag = .other
+    var block = false
+    var length = 0
+  }
+
+  static let tagTableMask = 255
+
+  /// Tag names → (tag, is a block tag), in an open-addressing table keyed by a hash of the
+  /// lower-cased name bytes, so no string is made and nothing is re-hashed per tag.
+  static let tagTable: [TagSlot] = {
+    var m = [TagSlot](repeating: TagSlot(), count: tagTableMask + 1)
     func add(_ name: String, _ tag: Tag) {
       let bytes = Array(name.utf8)
-      m[hashName(bytes[...])] = (tag, blockTags.contains(name), bytes.count)
+      let h = hashName(bytes, 0, bytes.count)
+      var k = Int(truncatingIfNeeded: h) & tagTableMask
+      while m[k].hash != 0 && m[k].hash != h { k = (k + 1) & tagTableMask }
+      m[k] = TagSlot(hash: h, tag: tag, block: blockTags.contains(name), length: bytes.count)
     }
     for n in blockTags { add(n, .block) }
     for n in boilerTags { add(n, .boiler) }
@@ -96,31 +129,51 @@ struct HTMLScanner {
     return m
   }()
 
-  @inline(__always) static func hashName(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+  @inline(__always) static func hashName(_ bytes: [UInt8], _ from: Int, _ to: Int) -> UInt64 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for c in bytes { h = (h ^ UInt64(lower(c))) &* 0x100_0000_01b3 }
-    return h
+    for k in from..<to { h = (h ^ UInt64(lower(bytes[k]))) &* 0x100_0000_01b3 }
+    return h | 1
   }
 
   /// The tag of the name at `ns..<j` and whether it breaks a block.
   @inline(__always) func tagOf(_ ns: Int, _ j: Int) -> (tag: Tag, block: Bool) {
-    guard j - ns <= 12, let e = HTMLScanner.tagTable[HTMLScanner.hashName(b[ns..<j])], e.length == j - ns
-    else {
-      return (.other, false)
+    guard j > ns, j - ns <= 12 else { return (.other, false) }
+    let h = HTMLScanner.hashName(b, ns, j)
+    var k = Int(truncatingIfNeeded: h) & HTMLScanner.tagTableMask
+    while true {
+      let e = tags[k]
+      if e.hash == 0 { return (.other, false) }
+      if e.hash == h { return e.length == j - ns ? (e.tag, e.block) : (.other, false) }
+      k = (k + 1) & HTMLScanner.tagTableMask
     }
-    return (e.tag, e.block)
   }
 
   static let itempropBytes = Array("itemprop".utf8)
+  static let scriptBytes = Array("script".utf8)
+  static let ldJSONBytes = Array("ld+json".utf8)
 
   @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
+
+  /// The index of the first `byte` in `from..<to` (memchr), or `to`.
+  @inline(__always) func index(of byte: UInt8, from: Int, to: Int) -> Int {
+    guard from < to else { return to }
+    return b.withUnsafeBufferPointer { p -> Int in
+      guard let base = p.baseAddress, let r = memchr(base + from, Int32(byte), to - from) else { return to }
+      return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(r))
+    }
+  }
 
   /// Finds `needle` (lower-case ASCII) case-insensitively from `from`; returns its start or `nil`.
   func find(_ needle: [UInt8], from: Int, to limit: Int? = nil) -> Int? {
     guard let first = needle.first else { return from }
     var i = from
     let n = min(b.count, limit ?? b.count) - needle.count
+    let firstIsLetter = first >= 97 && first <= 122
     while i <= n {
+      if !firstIsLetter {
+        i = index(of: first, from: i, to: n + 1)
+        if i > n { return nil }
+      }
       if HTMLScanner.lower(b[i]) == first {
         var ok = true
         var k = 1
@@ -139,7 +192,7 @@ struct HTMLScanner {
   }
 
   mutating func appendText(_ r: Range<Int>) {
-    guard !r.isEmpty, !inHead else { return }
+    guard !r.isEmpty, !inHead, !datesOnly else { return }
     if boilerDepth > 0 { return }
     if articleDepth > 0 { TextDecoding.appendDecoded(b, r, to: &articleText, collapse: true) }
     if pDepth > 0 { TextDecoding.appendDecoded(b, r, to: &paraText, collapse: true) }
@@ -150,6 +203,7 @@ struct HTMLScanner {
   var inHead = false
 
   mutating func blockBreak() {
+    if datesOnly { return }
     for k in 0..<3 {
       switch k {
       case 0: if articleDepth > 0 { HTMLScanner.newline(&articleText) }
@@ -230,9 +284,13 @@ struct HTMLScanner {
     return n
   }
 
-  mutating func addCandidate(_ raw: String, source: String, rank: Int, offset: Int) {
-    guard let s = DateText.parse(raw) else { return }
+  /// Adds a candidate when `raw` parses as a date. A candidate ranked no better than the best
+  /// one so far can never be chosen (ties go to the earlier one), so it is not parsed.
+  mutating func addCandidate(_ raw: @autoclosure () -> String, source: String, rank: Int, offset: Int) {
+    guard rank < bestRank, let s = DateText.parse(raw()) else { return }
     page.candidates.append(DateCandidate(stamp: s, source: source, rank: rank, offset: offset))
+    bestRank = rank
+    if datesOnly && rank == 0 { done = true }
   }
 
   mutating func scan() -> ScannedPage {
@@ -241,9 +299,9 @@ struct HTMLScanner {
     var textStart = 0
     var capture: (kind: Tag, start: Int)? = nil
     var itempropPending: Int? = nil
-    while i < n {
+    while i < n, !done {
       // Fast skip to the next '<'.
-      while i < n, b[i] != UInt8(ascii: "<") { i += 1 }
+      i = index(of: UInt8(ascii: "<"), from: i, to: n)
       if i >= n { break }
       if i + 1 >= n { break }
       let c1 = b[i + 1]
@@ -256,7 +314,8 @@ struct HTMLScanner {
       }
       appendText(textStart..<i)
       if let p = itempropPending {
-        addCandidate(String(decoding: b[p..<i], as: UTF8.self), source: "itemprop", rank: 20, offset: p)
+        let bytes = b
+        addCandidate(String(decoding: bytes[p..<i], as: UTF8.self), source: "itemprop", rank: 20, offset: p)
         itempropPending = nil
       }
       if c1 == UInt8(ascii: "!") {
@@ -264,7 +323,9 @@ struct HTMLScanner {
           if let e = find(Array("-->".utf8), from: i + 4) {
             i = e + 3
           } else {
-            page.warnings.append((i, "comment never closed (expected -->); rest of the page ignored"))
+            if !datesOnly {
+              page.warnings.append((i, "comment never closed (expected -->); rest of the page ignored"))
+            }
             i = n
           }
         } else if i + 8 < n, b[i + 2] == UInt8(ascii: "["), let e = find(Array("]]>".utf8), from: i + 3) {
@@ -299,16 +360,24 @@ struct HTMLScanner {
       }
       // Opening tag.
       if tag == .skip {
-        let name = String(decoding: b[ns..<j].map(HTMLScanner.lower), as: UTF8.self)
+        var closeTag: [UInt8] = [UInt8(ascii: "<"), UInt8(ascii: "/")]
+        for k in ns..<j { closeTag.append(HTMLScanner.lower(b[k])) }
         var isLD = false
-        if name == "script" {
-          let attrs = attributes(j..<max(j, end - 1))
-          isLD = attrs.contains { $0.0 == "type" && $0.1.lowercased().contains("ld+json") }
+        if closeTag[2...].elementsEqual(HTMLScanner.scriptBytes) {
+          let ar = j..<max(j, end - 1)
+          // Without '&' the decoded attribute values are the bytes themselves, so a page that
+          // never says "ld+json" in the tag has no JSON-LD type.
+          if find(HTMLScanner.ldJSONBytes, from: ar.lowerBound, to: ar.upperBound) != nil
+            || index(of: UInt8(ascii: "&"), from: ar.lowerBound, to: ar.upperBound) < ar.upperBound
+          {
+            let attrs = attributes(ar)
+            isLD = attrs.contains { $0.0 == "type" && HTMLScanner.has($0.1.lowercased(), "ld+json") }
+          }
         }
-        let closeTag = Array(("</" + name).utf8)
         let close = selfClosing ? end : (find(closeTag, from: end) ?? n)
         if isLD, close > end { jsonLD(end..<close) }
-        if close >= n && !selfClosing {
+        if close >= n && !selfClosing && !datesOnly {
+          let name = String(decoding: closeTag[2...], as: UTF8.self)
           page.warnings.append((i, "<\(name)> never closed; rest of the page ignored"))
         }
         i = close >= n ? n : tagEnd(close)
@@ -322,6 +391,7 @@ struct HTMLScanner {
       i = end
       textStart = i
     }
+    if datesOnly { return page }
     if textStart < n { appendText(textStart..<n) }
     finish()
     return page
@@ -346,9 +416,9 @@ struct HTMLScanner {
     case .p:
       pDepth = 1
     case .title:
-      if capture == nil, page.title.isEmpty { capture = (.title, end) }
+      if capture == nil, page.title.isEmpty, !datesOnly { capture = (.title, end) }
     case .h1:
-      if capture == nil, page.h1.isEmpty { capture = (.h1, end) }
+      if capture == nil, page.h1.isEmpty, !datesOnly { capture = (.h1, end) }
     case .boiler:
       boilerDepth += 1
     default:
@@ -393,8 +463,9 @@ struct HTMLScanner {
       } else if !dt.isEmpty {
         let cls = ((attr("class") ?? "") + " " + (attr("id") ?? "")).lowercased()
         let marked =
-          attrs.contains { $0.0 == "pubdate" } || cls.contains("publish") || cls.contains("pubdate")
-        let modified = cls.contains("update") || cls.contains("modif")
+          attrs.contains { $0.0 == "pubdate" } || HTMLScanner.has(cls, "publish")
+          || HTMLScanner.has(cls, "pubdate")
+        let modified = HTMLScanner.has(cls, "update") || HTMLScanner.has(cls, "modif")
         let nearHeadline = headerDepth > 0 || articleDepth > 0
         let rank =
           modified ? 62 : marked ? 30 : nearHeadline ? 31 + min(timeCount, 5) : 40 + min(timeCount, 9)
@@ -433,6 +504,26 @@ struct HTMLScanner {
     }
   }
 
+  /// Whether the UTF-8 bytes of `s` contain those of `needle` (a plain byte search: no
+  /// Foundation string comparison per call).
+  static func has(_ s: String, _ needle: StaticString) -> Bool {
+    var s = s
+    return s.withUTF8 { h -> Bool in
+      let n = needle.utf8CodeUnitCount
+      let p = needle.utf8Start
+      guard n > 0 else { return true }
+      guard h.count >= n else { return false }
+      var i = 0
+      while i <= h.count - n {
+        var k = 0
+        while k < n, h[i + k] == p[k] { k += 1 }
+        if k == n { return true }
+        i += 1
+      }
+      return false
+    }
+  }
+
   static func stripTags(_ s: String) -> String {
     guard s.contains("<") else { return s }
     var out = ""
@@ -452,8 +543,10 @@ struct HTMLScanner {
   mutating func jsonLD(_ r: Range<Int>) {
     let (v, at) = JSONText.parse(b, from: r.lowerBound, to: r.upperBound)
     guard let v else {
-      page.warnings.append(
-        (at, "JSON-LD block could not be read (malformed or nested deeper than \(JSONText.maxDepth))"))
+      if !datesOnly {
+        page.warnings.append(
+          (at, "JSON-LD block could not be read (malformed or nested deeper than \(JSONText.maxDepth))"))
+      }
       return
     }
     walkLD(v, depth: 0)

@@ -15,23 +15,55 @@ enum TextDecoding {
     if b.count >= 2, (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) { return false }
     let n = min(b.count, 8192)
     var controls = 0
-    for i in 0..<n {
-      let c = b[i]
-      if c == 0 { return true }
-      if c < 32, c != 9, c != 10, c != 13, c != 12 { controls += 1 }
+    let binary = b.withUnsafeBytes { raw -> Bool in
+      var i = 0
+      while i < n {
+        // Eight bytes at a time: skip words without a byte below 32, check the others byte by byte.
+        if i + 8 <= n {
+          let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+          if (x &- 0x2020_2020_2020_2020) & ~x & 0x8080_8080_8080_8080 == 0 {
+            i += 8
+            continue
+          }
+          for k in i..<(i + 8) {
+            let c = raw[k]
+            if c == 0 { return true }
+            if c < 32, c != 9, c != 10, c != 13, c != 12 { controls += 1 }
+          }
+          i += 8
+          continue
+        }
+        let c = raw[i]
+        if c == 0 { return true }
+        if c < 32, c != 9, c != 10, c != 13, c != 12 { controls += 1 }
+        i += 1
+      }
+      return false
     }
-    return n > 0 && controls * 20 > n
+    return binary || (n > 0 && controls * 20 > n)
   }
 
   /// Counts invalid UTF-8 sequences (0 = valid).
-  static func invalidUTF8Count(_ b: [UInt8], limit: Int = .max) -> Int {
+  static func invalidUTF8Count(_ bytes: [UInt8], limit: Int = .max) -> Int {
+    bytes.withUnsafeBytes { invalidUTF8Count($0, limit: limit) }
+  }
+
+  static func invalidUTF8Count(_ b: UnsafeRawBufferPointer, limit: Int) -> Int {
     var i = 0
     var bad = 0
     let n = b.count
     while i < n {
       let c = b[i]
       if c < 0x80 {
-        i += 1
+        // Sixteen ASCII bytes at a time.
+        if i + 16 <= n,
+          (b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            | b.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)) & 0x8080_8080_8080_8080 == 0
+        {
+          i += 16
+        } else {
+          i += 1
+        }
         continue
       }
       var need = 0
