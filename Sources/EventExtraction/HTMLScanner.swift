@@ -37,6 +37,8 @@ struct HTMLScanner {
   var bodyText: [UInt8] = []
   var sawArticle = false
   var timeCount = 0
+  /// Set once a search for "]]>" failed: none follows, so later "<![" need not search.
+  var noCDATAEnd = false
 
   init(bytes: [UInt8]) { b = bytes }
 
@@ -73,11 +75,12 @@ struct HTMLScanner {
 
   @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c | 0x20 : c }
 
-  /// Finds `needle` (lower-case ASCII) case-insensitively from `from`; returns its start or `nil`.
-  func find(_ needle: [UInt8], from: Int) -> Int? {
+  /// Finds `needle` (lower-case ASCII) case-insensitively from `from`, ending before `limit` (default:
+  /// the end); returns its start or `nil`.
+  func find(_ needle: [UInt8], from: Int, to limit: Int? = nil) -> Int? {
     guard let first = needle.first else { return from }
     var i = from
-    let n = b.count - needle.count
+    let n = min(limit ?? b.count, b.count) - needle.count
     while i <= n {
       if HTMLScanner.lower(b[i]) == first {
         var ok = true
@@ -225,10 +228,14 @@ struct HTMLScanner {
             page.warnings.append((i, "comment never closed (expected -->); rest of the page ignored"))
             i = n
           }
-        } else if i + 8 < n, b[i + 2] == UInt8(ascii: "["), let e = find(Array("]]>".utf8), from: i + 3) {
+        } else if i + 8 < n, b[i + 2] == UInt8(ascii: "["), !noCDATAEnd,
+          let e = find(Array("]]>".utf8), from: i + 3)
+        {
           appendText((i + 9)..<e)
           i = e + 3
         } else {
+          // No "]]>" after here: later "<![" need not search again (that was quadratic).
+          if i + 8 < n, b[i + 2] == UInt8(ascii: "[") { noCDATAEnd = true }
           i = tagEnd(i)
         }
         textStart = i
@@ -313,7 +320,7 @@ struct HTMLScanner {
     var hasDateProp = false
     if !interesting, attrRange.count > 12 {
       hasDateProp =
-        find(Array("itemprop".utf8), from: attrRange.lowerBound).map { $0 < attrRange.upperBound } ?? false
+        find(Array("itemprop".utf8), from: attrRange.lowerBound, to: attrRange.upperBound) != nil
     }
     guard interesting || hasDateProp else { return }
     let attrs = attributes(attrRange)
