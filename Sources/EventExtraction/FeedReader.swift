@@ -12,9 +12,21 @@ enum FeedReader {
     var n = 0
     let openItem = Array("<item".utf8)
     let openEntry = Array("<entry".utf8)
+    // The next <item / <entry at or after `i`, searched again only once `i` passed it (searching
+    // both from every item to the end of the feed was quadratic).
+    var a: Int? = nil
+    var e: Int? = nil
+    var noMoreItems = false
+    var noMoreEntries = false
     while i < b.count {
-      let a = scanner.find(openItem, from: i)
-      let e = scanner.find(openEntry, from: i)
+      if !noMoreItems, (a ?? -1) < i {
+        a = scanner.find(openItem, from: i)
+        noMoreItems = a == nil
+      }
+      if !noMoreEntries, (e ?? -1) < i {
+        e = scanner.find(openEntry, from: i)
+        noMoreEntries = e == nil
+      }
       guard let start = [a, e].compactMap({ $0 }).min() else { break }
       let isEntry = start == e
       let tagLen = isEntry ? openEntry.count : openItem.count
@@ -48,7 +60,7 @@ enum FeedReader {
     for (rank, name) in names.enumerated() {
       let open = Array(("<" + name).utf8)
       var from = r.lowerBound
-      while let s = scanner.find(open, from: from), s < r.upperBound {
+      while let s = scanner.find(open, from: from, to: r.upperBound) {
         let after = s + open.count
         guard after < b.count else { break }
         let c = b[after]
@@ -65,11 +77,11 @@ enum FeedReader {
         let href = attrs.first { $0.0 == "href" }?.1 ?? ""
         var text = ""
         if te >= 2, b[te - 2] != UInt8(ascii: "/") {
-          let close = scanner.find(Array(("</" + name).utf8), from: te) ?? r.upperBound
+          let close = scanner.find(Array(("</" + name).utf8), from: te, to: r.upperBound) ?? r.upperBound
           var cs = te
           var ce = min(close, r.upperBound)
           // Unwrap CDATA.
-          if let cd = scanner.find(Array("<![cdata[".utf8), from: cs), cd < ce,
+          if let cd = scanner.find(Array("<![cdata[".utf8), from: cs, to: ce),
             let cde = scanner.find(Array("]]>".utf8), from: cd)
           {
             cs = cd + 9
