@@ -4,6 +4,8 @@ import MarketData
 /// state that spans fragments kept in the accumulator).
 extension Loader {
   static let examplesPerKind = 5
+  /// Gaps longer than this (in days) are counted in weekdays, not asked of the calendar day by day.
+  static let maxGapScanDays = 3660
 
   func calendar(_ ex: Exchange) -> TradingCalendar {
     if let c = calendars[ex.calendarMIC] { return c }
@@ -56,10 +58,22 @@ extension Loader {
       }
       if let p = acc.gapPrev, p < d {
         var missing = 0
-        var day = p.adding(days: 1)
-        while day < d {
-          if cal.isSession(day) { missing += 1 }
-          day = day.adding(days: 1)
+        if p.days(to: d) > Loader.maxGapScanDays {
+          // Decades apart: count weekdays arithmetically; asking the calendar day by day would
+          // cost millions of steps for two rows (time must stay linear in the input).
+          let n = p.days(to: d) - 1
+          missing = n / 7 * 5
+          var day = p.adding(days: 1 + n / 7 * 7)
+          while day < d {
+            if !day.isWeekend { missing += 1 }
+            day = day.adding(days: 1)
+          }
+        } else {
+          var day = p.adding(days: 1)
+          while day < d {
+            if cal.isSession(day) { missing += 1 }
+            day = day.adding(days: 1)
+          }
         }
         if missing > 0 {
           acc.gapRuns += 1
