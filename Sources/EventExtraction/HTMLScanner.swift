@@ -231,7 +231,7 @@ struct HTMLScanner {
         } else if i + 8 < n, b[i + 2] == UInt8(ascii: "["), !noCDATAEnd,
           let e = find(Array("]]>".utf8), from: i + 3)
         {
-          appendText((i + 9)..<e)
+          appendText(min(i + 9, e)..<e)  // "<![]]>": the "]]>" may come before "<![CDATA[" ends
           i = e + 3
         } else {
           // No "]]>" after here: later "<![" need not search again (that was quadratic).
