@@ -82,4 +82,11 @@ import Testing
     #expect(f.rowsStored == 1)
     #expect(f.rejects.map(\.line) == [2, 4])
   }
+
+  /// "<![" followed by "]]>" sooner than a full "<![CDATA[" gave the scanner an inverted range.
+  @Test func shortCDATAInHTML() {
+    let html = Array("<html><body><p>a<![]]>b<![x]]>c</p></body></html>".utf8)
+    let (articles, _) = ArticleReader.read(bytes: html, name: "cdata.html")
+    #expect(articles.count == 1)
+  }
 }
