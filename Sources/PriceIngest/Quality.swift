@@ -128,7 +128,8 @@ extension Loader {
 
   func rounded(_ x: Double) -> String {
     let r = (x * 10).rounded() / 10
-    return r == r.rounded() ? String(Int(r)) : String(r)
+    // Only whole numbers Int can hold go through Int (a 1e300:1 jump trapped here).
+    return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
   }
 
   /// Findings that summarize a security once the whole file was read.
