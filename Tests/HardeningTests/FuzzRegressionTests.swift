@@ -89,4 +89,12 @@ import Testing
     let (articles, _) = ArticleReader.read(bytes: html, name: "cdata.html")
     #expect(articles.count == 1)
   }
+
+  /// A price jump of 1e300:1 trapped converting the ratio to Int for the split finding.
+  @Test func astronomicalJump() throws {
+    let bytes = Array("Date,Close\n2024-01-02,1e-300\n2024-01-03,1e300\n2024-01-04,1\n".utf8)
+    let f = try PriceIngestor().load(bytes: bytes, name: "x.csv")
+    #expect(f.rowsStored == 3)
+    #expect(f.findings.contains { $0.kind == "possible_split" })
+  }
 }
