@@ -297,6 +297,7 @@ struct HTMLScanner {
     let n = b.count
     var i = 0
     var textStart = 0
+    var noCDATAEnd = false  // set once a "<![" finds no "]]>" after it
     var capture: (kind: Tag, start: Int)? = nil
     var itempropPending: Int? = nil
     while i < n, !done {
@@ -328,10 +329,14 @@ struct HTMLScanner {
             }
             i = n
           }
-        } else if i + 8 < n, b[i + 2] == UInt8(ascii: "["), let e = find(Array("]]>".utf8), from: i + 3) {
-          appendText((i + 9)..<e)
+        } else if i + 8 < n, b[i + 2] == UInt8(ascii: "["), !noCDATAEnd,
+          let e = find(Array("]]>".utf8), from: i + 3)
+        {
+          appendText(min(i + 9, e)..<e)  // "<![]]>": the "]]>" may come before "<![CDATA[" ends
           i = e + 3
         } else {
+          // No "]]>" after here: later "<![" need not search again (that was quadratic).
+          if i + 8 < n, b[i + 2] == UInt8(ascii: "[") { noCDATAEnd = true }
           i = tagEnd(i)
         }
         textStart = i

@@ -4,6 +4,8 @@ import MarketData
 /// state that spans fragments kept in the accumulator).
 extension Loader {
   static let examplesPerKind = 5
+  /// Gaps longer than this (in days) are counted in weekdays, not asked of the calendar day by day.
+  static let maxGapScanDays = 3660
 
   func calendar(_ ex: Exchange) -> TradingCalendar {
     if let c = calendars[ex.calendarMIC] { return c }
@@ -51,10 +53,22 @@ extension Loader {
       }
       if let p = acc.gapPrev, p < d {
         var missing = 0
-        var day = p.adding(days: 1)
-        while day < d {
-          if cal.isSession(day) { missing += 1 }
-          day = day.adding(days: 1)
+        if p.days(to: d) > Loader.maxGapScanDays {
+          // Decades apart: count weekdays arithmetically; asking the calendar day by day would
+          // cost millions of steps for two rows (time must stay linear in the input).
+          let n = p.days(to: d) - 1
+          missing = n / 7 * 5
+          var day = p.adding(days: 1 + n / 7 * 7)
+          while day < d {
+            if !day.isWeekend { missing += 1 }
+            day = day.adding(days: 1)
+          }
+        } else {
+          var day = p.adding(days: 1)
+          while day < d {
+            if cal.isSession(day) { missing += 1 }
+            day = day.adding(days: 1)
+          }
         }
         if missing > 0 {
           acc.gapRuns += 1
@@ -109,7 +123,8 @@ extension Loader {
 
   func rounded(_ x: Double) -> String {
     let r = (x * 10).rounded() / 10
-    return r == r.rounded() ? String(Int(r)) : String(r)
+    // Only whole numbers Int can hold go through Int (a 1e300:1 jump trapped here).
+    return r == r.rounded() && abs(r) < 1e15 ? String(Int(r)) : String(r)
   }
 
   /// Findings that summarize a security once the whole file was read.

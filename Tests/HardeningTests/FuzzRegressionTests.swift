@@ -82,4 +82,19 @@ import Testing
     #expect(f.rowsStored == 1)
     #expect(f.rejects.map(\.line) == [2, 4])
   }
+
+  /// "<![" followed by "]]>" sooner than a full "<![CDATA[" gave the scanner an inverted range.
+  @Test func shortCDATAInHTML() {
+    let html = Array("<html><body><p>a<![]]>b<![x]]>c</p></body></html>".utf8)
+    let (articles, _) = ArticleReader.read(bytes: html, name: "cdata.html")
+    #expect(articles.count == 1)
+  }
+
+  /// A price jump of 1e300:1 trapped converting the ratio to Int for the split finding.
+  @Test func astronomicalJump() throws {
+    let bytes = Array("Date,Close\n2024-01-02,1e-300\n2024-01-03,1e300\n2024-01-04,1\n".utf8)
+    let f = try PriceIngestor().load(bytes: bytes, name: "x.csv")
+    #expect(f.rowsStored == 3)
+    #expect(f.findings.contains { $0.kind == "possible_split" })
+  }
 }

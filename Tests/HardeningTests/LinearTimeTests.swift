@@ -94,4 +94,20 @@ import Testing
     }
     #expect(r < Self.factor, "4× the text took \(r)× as long")
   }
+
+  /// Rows decades apart cost no more than rows a day apart: the calendar-gap check once asked
+  /// the calendar about every day in between (millions of steps for two rows; a fuzz timeout).
+  @Test func dateSpanDoesNotCostTime() {
+    func panel(_ first: String, _ last: String) -> [UInt8] {
+      var out = "Date,Ticker,Close\n"
+      for i in 0..<200 { out += "\(first),T\(i),1\n\(last),T\(i),1.1\n" }
+      return Array(out.utf8)
+    }
+    let near = panel("2024-01-02", "2024-01-03")
+    let far = panel("1800-01-02", "9999-01-03")
+    _ = try? PriceIngestor().load(bytes: near, name: "near.csv")
+    let a = fastest { _ = try? PriceIngestor().load(bytes: near, name: "near.csv") }
+    let b = fastest { _ = try? PriceIngestor().load(bytes: far, name: "far.csv") }
+    #expect(b / max(a, 1e-6) < Self.factor, "rows centuries apart took \(b / max(a, 1e-6))× as long")
+  }
 }
