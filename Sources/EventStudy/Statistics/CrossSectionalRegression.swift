@@ -125,7 +125,7 @@ public struct CrossSectionalRegression {
         for b in 0..<k { xtx[a * k + b] += xa * columns[b][i] }
       }
     }
-    guard let inv = invert(xtx, k) else {
+    guard let inv = OLS.invert(xtx, k) else {  // the same Gauss-Jordan as the expected-return fits
       throw .invalidParameter(
         name: "regression features", value: features.joined(separator: ","),
         expected: "regressors that are not collinear (a level or column is constant or redundant)")
@@ -164,40 +164,5 @@ public struct CrossSectionalRegression {
     return RegressionResult(
       window: window, coefficients: coefficients, n: n, rSquared: sst > 0 ? 1 - ssr / sst : .nan,
       referenceLevels: references)
-  }
-
-  /// Inverse of a symmetric k×k matrix by Gauss-Jordan elimination with partial pivoting; `nil`
-  /// when a pivot is negligible relative to the matrix's scale.
-  static func invert(_ m: [Double], _ k: Int) -> [Double]? {
-    var a = m
-    var inv = [Double](repeating: 0, count: k * k)
-    for i in 0..<k { inv[i * k + i] = 1 }
-    let scale = m.map(abs).max() ?? 0
-    guard scale > 0 else { return nil }
-    for col in 0..<k {
-      var pivot = col
-      for r in col..<k where abs(a[r * k + col]) > abs(a[pivot * k + col]) { pivot = r }
-      guard abs(a[pivot * k + col]) > 1e-12 * scale else { return nil }
-      if pivot != col {
-        for c in 0..<k {
-          a.swapAt(pivot * k + c, col * k + c)
-          inv.swapAt(pivot * k + c, col * k + c)
-        }
-      }
-      let d = a[col * k + col]
-      for c in 0..<k {
-        a[col * k + c] /= d
-        inv[col * k + c] /= d
-      }
-      for r in 0..<k where r != col {
-        let f = a[r * k + col]
-        if f == 0 { continue }
-        for c in 0..<k {
-          a[r * k + c] -= f * a[col * k + c]
-          inv[r * k + c] -= f * inv[col * k + c]
-        }
-      }
-    }
-    return inv
   }
 }
