@@ -377,6 +377,8 @@ struct TaggerRun {
   }
 
   mutating func match(at i: Int) -> Match? {
+    // A weekday abbreviation may look past the last token ("… Tue.," at the end of a text).
+    guard i >= 0 && i < tokens.count else { return nil }
     let t = tokens[i]
     switch t.kind {
     case .number:

@@ -97,4 +97,13 @@ import Testing
     #expect(f.rowsStored == 3)
     #expect(f.findings.contains { $0.kind == "possible_split" })
   }
+
+  /// A weekday abbreviation and "," at the very end of a text made the tagger read past the
+  /// last token.
+  @Test func weekdayAbbreviationAtTheEnd() throws {
+    let ref = try #require(CivilDate(year: 2025, month: 4, day: 9))
+    for text in ["Tue,", "Tue.,", "On Tue.,", "Mon ,"] {
+      _ = TemporalTagger().tag(text, reference: ref)
+    }
+  }
 }
