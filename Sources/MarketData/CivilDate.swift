@@ -62,19 +62,26 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
   /// The date in ISO 8601 form, `YYYY-MM-DD`.
   public var iso: String {
+    String(unsafeUninitializedCapacity: 10) { buffer in
+      guard let base = buffer.baseAddress else { return 0 }
+      writeISO(to: base)
+      return 10
+    }
+  }
+
+  /// Writes `YYYY-MM-DD` into the 10 bytes at `out` (for byte-level writers on hot paths).
+  @inline(__always) public func writeISO(to out: UnsafeMutablePointer<UInt8>) {
     let (y, m, d) = components
-    var bytes = [UInt8](repeating: 48, count: 10)
-    bytes[0] = UInt8(48 + (y / 1000) % 10)
-    bytes[1] = UInt8(48 + (y / 100) % 10)
-    bytes[2] = UInt8(48 + (y / 10) % 10)
-    bytes[3] = UInt8(48 + y % 10)
-    bytes[4] = 45
-    bytes[5] = UInt8(48 + m / 10)
-    bytes[6] = UInt8(48 + m % 10)
-    bytes[7] = 45
-    bytes[8] = UInt8(48 + d / 10)
-    bytes[9] = UInt8(48 + d % 10)
-    return String(decoding: bytes, as: UTF8.self)
+    out[0] = UInt8(48 + (y / 1000) % 10)
+    out[1] = UInt8(48 + (y / 100) % 10)
+    out[2] = UInt8(48 + (y / 10) % 10)
+    out[3] = UInt8(48 + y % 10)
+    out[4] = 45
+    out[5] = UInt8(48 + m / 10)
+    out[6] = UInt8(48 + m % 10)
+    out[7] = 45
+    out[8] = UInt8(48 + d / 10)
+    out[9] = UInt8(48 + d % 10)
   }
 
   /// The ISO form, `YYYY-MM-DD`.

@@ -158,19 +158,7 @@ func columnText(_ s: OpaquePointer, _ i: Int32) -> String? {
 }
 
 /// Writes an ISO date into 10 bytes.
-@inline(__always) func writeISO(_ d: CivilDate, _ out: UnsafeMutablePointer<UInt8>) {
-  let (y, m, dd) = d.components
-  out[0] = UInt8(48 + (y / 1000) % 10)
-  out[1] = UInt8(48 + (y / 100) % 10)
-  out[2] = UInt8(48 + (y / 10) % 10)
-  out[3] = UInt8(48 + y % 10)
-  out[4] = 45
-  out[5] = UInt8(48 + m / 10)
-  out[6] = UInt8(48 + m % 10)
-  out[7] = 45
-  out[8] = UInt8(48 + dd / 10)
-  out[9] = UInt8(48 + dd % 10)
-}
+@inline(__always) func writeISO(_ d: CivilDate, _ out: UnsafeMutablePointer<UInt8>) { d.writeISO(to: out) }
 
 /// Reads an ISO date from a column.
 @inline(__always) func readISO(_ s: OpaquePointer, _ i: Int32) -> CivilDate? {
