@@ -122,31 +122,11 @@ enum OLS {
     return inv
   }
 
-  /// Slope of y on x over the finite pairs: cov/var (NaN with fewer than 2 pairs or var 0).
-  static func slope(_ pairs: [(y: Double, x: Double)]) -> Double {
+  /// Centred co-moments Σ(x−x̄)(y−ȳ), Σ(x−x̄)², Σ(y−ȳ)² of the pairs (two passes); `nil` with
+  /// fewer than 2 pairs.
+  static func comoments(_ pairs: [(y: Double, x: Double)]) -> (sxy: Double, sxx: Double, syy: Double)? {
+    guard pairs.count >= 2 else { return nil }
     let n = Double(pairs.count)
-    guard pairs.count >= 2 else { return .nan }
-    var my = 0.0
-    var mx = 0.0
-    for p in pairs {
-      my += p.y
-      mx += p.x
-    }
-    my /= n
-    mx /= n
-    var sxy = 0.0
-    var sxx = 0.0
-    for p in pairs {
-      sxy += (p.x - mx) * (p.y - my)
-      sxx += (p.x - mx) * (p.x - mx)
-    }
-    return sxx > 0 ? sxy / sxx : .nan
-  }
-
-  /// Pearson correlation over the pairs (NaN when undefined).
-  static func correlation(_ pairs: [(y: Double, x: Double)]) -> Double {
-    let n = Double(pairs.count)
-    guard pairs.count >= 2 else { return .nan }
     var my = 0.0
     var mx = 0.0
     for p in pairs {
@@ -163,6 +143,18 @@ enum OLS {
       sxx += (p.x - mx) * (p.x - mx)
       syy += (p.y - my) * (p.y - my)
     }
-    return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : .nan
+    return (sxy, sxx, syy)
+  }
+
+  /// Slope of y on x over the finite pairs: cov/var (NaN with fewer than 2 pairs or var 0).
+  static func slope(_ pairs: [(y: Double, x: Double)]) -> Double {
+    guard let c = comoments(pairs), c.sxx > 0 else { return .nan }
+    return c.sxy / c.sxx
+  }
+
+  /// Pearson correlation over the pairs (NaN when undefined).
+  static func correlation(_ pairs: [(y: Double, x: Double)]) -> Double {
+    guard let c = comoments(pairs), c.sxx > 0, c.syy > 0 else { return .nan }
+    return c.sxy / (c.sxx * c.syy).squareRoot()
   }
 }
