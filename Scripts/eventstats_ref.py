@@ -257,11 +257,12 @@ def summarize_group(name, pairs, params):
         out["kp"] = kp_bmp(out["bmp"], rbar)
         out["kp_patell"] = kp_patell(out["patell"], rbar)
         out["rank"] = corrado(pairs, est, span, w, n)
-        out["grank"] = grank(pairs, scar, est)
+        # GRANK and the bootstrap interval are window statistics: day rows (key None) have neither.
+        out["grank"] = grank(pairs, scar, est) if key is not None else (np.nan, np.nan, 0)
         out["gsign"] = gsign(car, share)
         out["wilcoxon"] = wilcoxon(car)
         out["skew"] = skew_t(bhar)
-        out["boot"] = bootstrap_ci(car, draws, seed ^ fnv1a(key))
+        out["boot"] = bootstrap_ci(car, draws, seed ^ fnv1a(key)) if key is not None else (np.nan, np.nan)
         out["r_bar"] = rbar
         return out
 
@@ -274,5 +275,5 @@ def summarize_group(name, pairs, params):
         ar = [p["days"].get(t, (np.nan,) * 3)[0] for p in pairs]
         sar = [p["days"].get(t, (np.nan,) * 3)[1] for p in pairs]
         b1 = [p["days"].get(t, (np.nan,) * 3)[2] for p in pairs]
-        rows[("d", t)] = tests((t, t), ar, b1, sar, sar, f"{name}|d{t}")
+        rows[("d", t)] = tests((t, t), ar, b1, sar, sar, None)
     return rows

@@ -163,25 +163,8 @@ public enum StudyStatistics {
         valid += 1
         if r > 0 { positive += 1 }
       }
-      // Corrado: ranks over estimation residuals and event-span ARs outside the estimation days.
-      var values = [Double](repeating: .nan, count: axisHi - axisLo + 1)
-      for (j, r) in res.enumerated() {
-        let tau = tau0 + j
-        if tau >= axisLo && tau <= axisHi { values[tau - axisLo] = r }
-      }
-      for k in 0..<days {
-        let tau = span.start + k
-        if tau < estimation.start || tau > estimation.end { values[tau - axisLo] = ar[k] }
-      }
-      // Without estimation residuals (keepEstimationResiduals off) there is nothing to rank against.
-      if res.isEmpty { values = values.map { _ in .nan } }
-      let ranks = AggregateTests.averageRanks(values)
-      let m = Double(values.filter(\.isFinite).count)
-      // Ranks and demeaned ranks are multiples of ½ below 2²³: exact in Float, half the memory.
-      let rankD = ranks.map { Float($0 - (m + 1) / 2) }
-      // GRANK: ranks of the standardized estimation residuals.
       let sigma = est?.sigma ?? .nan
-      let sarRank = AggregateTests.averageRanks(res.map { $0 / sigma }).map { Float($0) }
+      let (rankD, sarRank) = ranks(residuals: res, tau0: tau0, ar: ar, standardizable: sigma > 0)
       var car: [Double] = []
       var bhar: [Double] = []
       var scar: [Double] = []
@@ -205,6 +188,57 @@ public enum StudyStatistics {
         validResiduals: sigma > 0 ? valid : 0, ar: ar, sar: sar, bhar1: bhar1, car: car, bhar: bhar,
         scar: scar,
         csar: csar, dates: dates, gridBase: gridBase)
+    }
+
+    /// Corrado's demeaned ranks on the axis [axisLo, axisHi] and GRANK's ranks among the
+    /// estimation residuals, from one sort of the pair's values.
+    ///
+    /// Corrado ranks the finite estimation residuals together with the finite event-span ARs of
+    /// days outside the estimation window (M values; K − (M+1)/2, ties averaged); a pair without
+    /// residuals has no Corrado ranks. GRANK ranks the standardized residuals among themselves,
+    /// which is the residuals' own order when σ > 0 (`standardizable`), else nothing.
+    /// Ranks are multiples of ½ below 2²³: exact in `Float`.
+    func ranks(residuals res: [Double], tau0: Int, ar: [Double], standardizable: Bool) -> (
+      rankD: [Float], sarRank: [Float]
+    ) {
+      var rankD = [Float](repeating: .nan, count: axisHi - axisLo + 1)
+      var sarRank = [Float](repeating: .nan, count: res.count)
+      guard !res.isEmpty else { return (rankD, sarRank) }
+      // slot ≥ 0: residual `slot`; slot < 0: event day −1 − slot.
+      var entries: [(value: Double, slot: Int32)] = []
+      entries.reserveCapacity(res.count + ar.count)
+      for (j, r) in res.enumerated() where r.isFinite { entries.append((r, Int32(j))) }
+      for (k, a) in ar.enumerated() where a.isFinite {
+        let tau = span.start + k
+        if tau < estimation.start || tau > estimation.end { entries.append((a, Int32(-1 - k))) }
+      }
+      entries.sort { $0.value < $1.value }
+      let half = Double(entries.count + 1) / 2
+      var residualsBefore = 0
+      var i = 0
+      while i < entries.count {
+        var j = i
+        var residualsInGroup = entries[i].slot >= 0 ? 1 : 0
+        while j + 1 < entries.count && entries[j + 1].value == entries[i].value {
+          j += 1
+          if entries[j].slot >= 0 { residualsInGroup += 1 }
+        }
+        let unionRank = Double(i + j + 2) / 2
+        let residualRank = Double(residualsBefore) + Double(residualsInGroup + 1) / 2
+        for e in entries[i...j] {
+          let tau: Int
+          if e.slot >= 0 {
+            tau = tau0 + Int(e.slot)
+            if standardizable { sarRank[Int(e.slot)] = Float(residualRank) }
+          } else {
+            tau = span.start + Int(-1 - e.slot)
+          }
+          if tau >= axisLo && tau <= axisHi { rankD[tau - axisLo] = Float(unionRank - half) }
+        }
+        residualsBefore += residualsInGroup
+        i = j + 1
+      }
+      return (rankD, sarRank)
     }
   }
 
@@ -235,7 +269,7 @@ public enum StudyStatistics {
     let corrado = CorradoPieces(means: rankMeans, axisLo: prep.axisLo, sk: sk)
 
     @Sendable func tests(
-      window: EventWindow, car: [Double], bhar: [Double], scar: [Double], csar: [Double], seedKey: String
+      window: EventWindow, car: [Double], bhar: [Double], scar: [Double], csar: [Double], seedKey: String?
     ) -> (TestSet, n: Int, caar: Double, abhar: Double, boot: (low: Double, high: Double)) {
       var t = TestSet()
       let (caar, _, n) = AggregateTests.meanSD(car)
@@ -248,16 +282,22 @@ public enum StudyStatistics {
       t.kpBMP = AggregateTests.kolariPynnonenBMP(t.bmp, meanCorrelation: rBar)
       t.kpPatell = AggregateTests.kolariPynnonenPatell(t.patell, meanCorrelation: rBar)
       t.corrado = corrado.test(window: window, n: window.length == 1 ? nil : n)
-      t.grank = grank(pairs, scar: scar, estimation: prep.estimation)
+      if seedKey != nil { t.grank = grank(pairs, scar: scar, estimation: prep.estimation) }
       t.generalizedSign = AggregateTests.generalizedSign(car, positiveShare: pairs.map(\.positiveShare))
       t.wilcoxon = AggregateTests.wilcoxon(car)
       t.skewnessAdjusted = AggregateTests.skewnessAdjustedT(bhar)
-      let boot = AggregateTests.bootstrapInterval(
-        car, draws: options.draws, seed: options.seed ^ SplitMix64.fnv1a(seedKey))
+      let boot =
+        seedKey.map {
+          AggregateTests.bootstrapInterval(
+            car, draws: options.draws, seed: options.seed ^ SplitMix64.fnv1a($0))
+        } ?? (.nan, .nan)
       return (t, n, caar, abhar, boot)
     }
 
-    // Every window and day row is independent: compute them in parallel, assemble in order.
+    // Every window and day row is independent: compute them in parallel, assemble in order. GRANK
+    // and the bootstrap interval are window statistics (a one-day window such as 0:0 has them);
+    // day rows carry the per-day tests, which cost O(pairs) each, where GRANK and the bootstrap
+    // cost O(pairs × estimation days) and O(pairs × draws).
     let windowCount = prep.windows.count
     let dayCount = prep.span.end - prep.span.start + 1
     typealias Row = (tests: TestSet, n: Int, caar: Double, abhar: Double, boot: (low: Double, high: Double))
@@ -277,8 +317,7 @@ public enum StudyStatistics {
           let sar = pairs.map { $0.sar[k] }
           out.buffer[q] = tests(
             window: EventWindow(tau, tau), car: pairs.map { $0.ar[k] }, bhar: pairs.map { $0.bhar1[k] },
-            scar: sar,
-            csar: sar, seedKey: "\(name)|d\(tau)")
+            scar: sar, csar: sar, seedKey: nil)
         }
       }
       if pairs.count < 200 || options.sequential {
