@@ -205,38 +205,48 @@ public enum StudyStatistics {
       var sarRank = [Float](repeating: .nan, count: res.count)
       guard !res.isEmpty else { return (rankD, sarRank) }
       // slot ≥ 0: residual `slot`; slot < 0: event day −1 − slot.
-      var entries: [(value: Double, slot: Int32)] = []
+      var entries: [RankEntry] = []
       entries.reserveCapacity(res.count + ar.count)
-      for (j, r) in res.enumerated() where r.isFinite { entries.append((r, Int32(j))) }
+      for (j, r) in res.enumerated() where r.isFinite { entries.append(RankEntry(value: r, slot: Int32(j))) }
       for (k, a) in ar.enumerated() where a.isFinite {
         let tau = span.start + k
-        if tau < estimation.start || tau > estimation.end { entries.append((a, Int32(-1 - k))) }
+        if tau < estimation.start || tau > estimation.end {
+          entries.append(RankEntry(value: a, slot: Int32(-1 - k)))
+        }
       }
-      entries.sort { $0.value < $1.value }
       let half = Double(entries.count + 1) / 2
-      var residualsBefore = 0
-      var i = 0
-      while i < entries.count {
-        var j = i
-        var residualsInGroup = entries[i].slot >= 0 ? 1 : 0
-        while j + 1 < entries.count && entries[j + 1].value == entries[i].value {
-          j += 1
-          if entries[j].slot >= 0 { residualsInGroup += 1 }
-        }
-        let unionRank = Double(i + j + 2) / 2
-        let residualRank = Double(residualsBefore) + Double(residualsInGroup + 1) / 2
-        for e in entries[i...j] {
-          let tau: Int
-          if e.slot >= 0 {
-            tau = tau0 + Int(e.slot)
-            if standardizable { sarRank[Int(e.slot)] = Float(residualRank) }
-          } else {
-            tau = span.start + Int(-1 - e.slot)
+      let (spanStart, lo, hi) = (span.start, axisLo, axisHi)
+      entries.withUnsafeMutableBufferPointer { e in
+        RankSort.sort(e)
+        rankD.withUnsafeMutableBufferPointer { rd in
+          sarRank.withUnsafeMutableBufferPointer { sr in
+            var residualsBefore = 0
+            var i = 0
+            while i < e.count {
+              var j = i
+              var residualsInGroup = e[i].slot >= 0 ? 1 : 0
+              while j + 1 < e.count && e[j + 1].value == e[i].value {
+                j += 1
+                if e[j].slot >= 0 { residualsInGroup += 1 }
+              }
+              let unionRank = Float(Double(i + j + 2) / 2 - half)
+              let residualRank = Float(Double(residualsBefore) + Double(residualsInGroup + 1) / 2)
+              for k in i...j {
+                let slot = Int(e[k].slot)
+                let tau: Int
+                if slot >= 0 {
+                  tau = tau0 + slot
+                  if standardizable { sr[slot] = residualRank }
+                } else {
+                  tau = spanStart - 1 - slot
+                }
+                if tau >= lo && tau <= hi { rd[tau - lo] = unionRank }
+              }
+              residualsBefore += residualsInGroup
+              i = j + 1
+            }
           }
-          if tau >= axisLo && tau <= axisHi { rankD[tau - axisLo] = Float(unionRank - half) }
         }
-        residualsBefore += residualsInGroup
-        i = j + 1
       }
       return (rankD, sarRank)
     }
@@ -472,8 +482,10 @@ public enum StudyStatistics {
     let total = n * (n - 1) / 2
     let minimum = max(minimumCommonDays, 3)
     // Merge-join on the (ascending) estimation dates; one pass of sums.
-    @Sendable func correlation(_ a: PairData, _ b: PairData) -> Double {
-      guard let af = a.dates.first, let al = a.dates.last, let bf = b.dates.first, let bl = b.dates.last
+    @Sendable func correlation(_ pb: UnsafeBufferPointer<PairData>, _ i0: Int, _ j0: Int) -> Double {
+      // Fields are read through the buffer (no copy of the pairs' arrays).
+      guard let af = pb[i0].dates.first, let al = pb[i0].dates.last, let bf = pb[j0].dates.first,
+        let bl = pb[j0].dates.last
       else {
         return .nan
       }
@@ -486,14 +498,14 @@ public enum StudyStatistics {
       var sxx = 0.0
       var syy = 0.0
       var sxy = 0.0
-      if a.gridBase != 0 && a.gridBase == b.gridBase {
+      if pb[i0].gridBase != 0 && pb[i0].gridBase == pb[j0].gridBase {
         // Same session grid: the common dates are the common indices.
-        let from = max(a.dates.startIndex, b.dates.startIndex)
-        let to = min(a.dates.endIndex, b.dates.endIndex)
-        a.residuals.withUnsafeBufferPointer { x in
-          b.residuals.withUnsafeBufferPointer { y in
-            let ox = a.dates.startIndex
-            let oy = b.dates.startIndex
+        let from = max(pb[i0].dates.startIndex, pb[j0].dates.startIndex)
+        let to = min(pb[i0].dates.endIndex, pb[j0].dates.endIndex)
+        pb[i0].residuals.withUnsafeBufferPointer { x in
+          pb[j0].residuals.withUnsafeBufferPointer { y in
+            let ox = pb[i0].dates.startIndex
+            let oy = pb[j0].dates.startIndex
             for k in from..<max(from, to) {
               let u = x[k - ox]
               let v = y[k - oy]
@@ -514,15 +526,15 @@ public enum StudyStatistics {
         guard vx > 0, vy > 0 else { return .nan }
         return (sxy - sx * sy / c) / (vx * vy).squareRoot()
       }
-      var i = a.dates.startIndex
-      var j = b.dates.startIndex
-      let ax = a.residuals
-      let by = b.residuals
-      let ia = a.dates.startIndex
-      let ib = b.dates.startIndex
-      while i < a.dates.endIndex && j < b.dates.endIndex {
-        let da = a.dates[i]
-        let db = b.dates[j]
+      var i = pb[i0].dates.startIndex
+      var j = pb[j0].dates.startIndex
+      let ax = pb[i0].residuals
+      let by = pb[j0].residuals
+      let ia = pb[i0].dates.startIndex
+      let ib = pb[j0].dates.startIndex
+      while i < pb[i0].dates.endIndex && j < pb[j0].dates.endIndex {
+        let da = pb[i0].dates[i]
+        let db = pb[j0].dates[j]
         if da < db {
           i += 1
         } else if db < da {
@@ -577,7 +589,7 @@ public enum StudyStatistics {
             let size = (sample.count + chunks - 1) / chunks
             for q in min(sample.count, chunk * size)..<min(sample.count, (chunk + 1) * size) {
               let r = pairs.withUnsafeBufferPointer { pb in
-                correlation(pb[Int(sample[q].0)], pb[Int(sample[q].1)])
+                correlation(pb, Int(sample[q].0), Int(sample[q].1))
               }
               if r.isFinite {
                 sum += r
@@ -586,7 +598,7 @@ public enum StudyStatistics {
             }
           } else {
             for j in (chunk + 1)..<n {
-              let r = pairs.withUnsafeBufferPointer { pb in correlation(pb[chunk], pb[j]) }
+              let r = pairs.withUnsafeBufferPointer { pb in correlation(pb, chunk, j) }
               if r.isFinite {
                 sum += r
                 count += 1
