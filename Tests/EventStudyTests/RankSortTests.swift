@@ -16,6 +16,16 @@ import Testing
         out.append((0..<length).map { _ in Double(rng.next() % UInt64(distinct)) - Double(distinct / 2) })
       }
     }
+    // Bell-shaped (the bucket path), with an outlier (too concentrated: the quicksort path), with
+    // huge magnitudes whose range overflows.
+    for length in [33, 251, 2000] {
+      let bell = (0..<length).map { _ in
+        (0..<4).reduce(0.0) { s, _ in s + Double(rng.next() % 1_000_000) / 1e6 } - 2
+      }
+      out.append(bell)
+      out.append(bell + [1e9])
+      out.append(bell.map { $0 * 1e307 })
+    }
     return out
   }
 

@@ -255,7 +255,8 @@ public enum StudyStatistics {
   static func summarizeGroup(
     _ prep: Prepared, name: String, column: String, value: String, members: [Int], options: Options
   ) -> GroupSummary {
-    let pairs = members.map { prep.pairs[$0] }
+    // The group `all` shares the prepared array (no per-pair copies).
+    let pairs = members.count == prep.pairs.count ? prep.pairs : members.map { prep.pairs[$0] }
     let (rBar, rCount) = meanCorrelation(
       pairs, minimumCommonDays: options.minimumCommonDays, maximumPairs: options.maximumCorrelationPairs,
       seed: options.seed ^ SplitMix64.fnv1a(name), sequential: options.sequential)
@@ -404,7 +405,7 @@ public enum StudyStatistics {
   /// Kolari-Pynnönen (2011) GRANK t for one window, given each pair's SCAR (or SAR for a day).
   static func grank(_ pairs: [PairData], scar: [Double], estimation: (start: Int, end: Int)) -> TestResult {
     var used: [Int] = []
-    for (i, p) in pairs.enumerated() where scar[i].isFinite && p.validResiduals > 0 { used.append(i) }
+    for i in pairs.indices where scar[i].isFinite && pairs[i].validResiduals > 0 { used.append(i) }
     let sd = AggregateTests.meanSD(used.map { scar[$0] }).sd
     let n = used.count
     guard n >= 2, sd > 0 else { return TestResult(statistic: .nan, p: .nan, n: n) }
