@@ -88,10 +88,8 @@ public enum AggregateTests {
     guard n > 0 else { return .unavailable }
     // Sorted |x| of all and of the positive values; walk tie blocks of the first, counting the
     // positives of equal magnitude in the second.
-    var all = v.map { abs($0) }
-    all.sort()
-    var positive = v.filter { $0 > 0 }
-    positive.sort()
+    let all = RankSort.sorted(v.map { abs($0) })
+    let positive = RankSort.sorted(v.filter { $0 > 0 })
     var wPlus = 0.0
     var tieTerm = 0.0
     var i = 0

@@ -22,6 +22,14 @@ enum RankSort {
     introsort(a, a.startIndex, a.endIndex - 1, depth: depth)
   }
 
+  /// The finite `values` in ascending order (the bucket pass makes this O(n) on bell-shaped data,
+  /// where the standard library's sort is O(n log n)).
+  static func sorted(_ values: [Double]) -> [Double] {
+    var entries = values.map { RankEntry(value: $0, slot: 0) }
+    entries.withUnsafeMutableBufferPointer { sort($0) }
+    return entries.map(\.value)
+  }
+
   /// Distributes the values over 2n equal-width buckets between the minimum and the maximum (the
   /// bucket index ⌊(v − min)·scale⌋ never decreases as v grows, so buckets are in order), then one
   /// insertion pass sorts within buckets: O(n) for the bell-shaped residuals a study ranks.

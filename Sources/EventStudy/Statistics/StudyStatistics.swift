@@ -429,16 +429,13 @@ public enum StudyStatistics {
                 for j in 0..<min(res.count, rk.count) {
                   let r = res[j]
                   guard r.isFinite else { continue }
+                  // Branch-free: x against v is a coin flip the predictor cannot learn.
                   let x = r / sigma
-                  var rank = Double(rk[j])
-                  if x < v {
-                    less += 1
-                  } else if x == v {
-                    equal += 1
-                    rank += 0.5
-                  } else {
-                    rank += 1
-                  }
+                  let below = x < v ? 1 : 0
+                  let tie = x == v ? 1 : 0
+                  less &+= below
+                  equal &+= tie
+                  let rank = Double(rk[j]) + Double(1 - below - tie) + 0.5 * Double(tie)
                   let k = offset + j
                   guard k >= 0 && k < axis else { continue }
                   sb[k] += rank / t1 - 0.5
