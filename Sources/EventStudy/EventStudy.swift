@@ -241,6 +241,33 @@ struct Plan {
       seriesList.append(s)
       return seriesList.count - 1
     }
+    // Every ticker the events and the market choice name, read at once (one snapshot of a store).
+    var wanted: [String] = []
+    var seen = Set<String>()
+    func want(_ t: String) { if !t.isEmpty && seen.insert(t).inserted { wanted.append(t) } }
+    for e in events {
+      e.tickers.forEach(want)
+      if !p.market.eventColumn.isEmpty, let m = e.attribute(p.market.eventColumn)?.trimmingSpaces() {
+        want(m)
+      }
+    }
+    if p.model.usesMarket || p.calendar == .inferredFromMarket {
+      want(p.market.defaultTicker)
+      p.market.perExchange.keys.sorted().forEach { want(p.market.perExchange[$0] ?? "") }
+    }
+    let fetched: [PriceSeries?]
+    do { fetched = try prices.studySeries(for: wanted) } catch {
+      throw .priceSource(
+        ticker: wanted.count == 1 ? wanted[0] : "\(wanted.count) securities", message: "\(error)")
+    }
+    for (t, s) in zip(wanted, fetched) {
+      if let s, s.count > 0 {
+        loaded[t] = seriesList.count
+        seriesList.append(s)
+      } else {
+        loaded[t] = -1
+      }
+    }
     var keyNames: [String] = []
     var keyIndex: [String: Int] = [:]
     func key(_ name: String) -> Int {

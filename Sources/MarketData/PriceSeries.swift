@@ -103,6 +103,18 @@ public protocol PriceSource {
   func series(for ticker: String) throws -> PriceSeries?
   /// Every ticker the source holds.
   func tickers() throws -> [String]
+  /// What a study needs of several tickers, in the order given (`nil` where the source has none):
+  /// dates, close, adjusted close and returns; open, high, low and volume may be left unknown
+  /// (NaN). A store reads them all as of one moment (one snapshot), so a study never mixes
+  /// series from before and after a concurrent ingest.
+  func studySeries(for tickers: [String]) throws -> [PriceSeries?]
+}
+
+extension PriceSource {
+  /// One `series(for:)` per ticker.
+  public func studySeries(for tickers: [String]) throws -> [PriceSeries?] {
+    try tickers.map { try series(for: $0) }
+  }
 }
 
 /// A `PriceSource` over series held in memory.

@@ -54,6 +54,65 @@ extension PriceStore {
       adjustedClose: cols[4], volume: cols[5], returns: anyReturn && !anyPrice ? cols[6] : [])
   }
 
+  /// The study's view of several tickers (see `PriceSource.studySeries(for:)`), read in one
+  /// read transaction: dates, close, adjusted close and returns; open, high, low and volume are
+  /// not read (NaN).
+  public func studySeries(for tickers: [String]) throws -> [PriceSeries?] {
+    lock.lock()
+    defer { lock.unlock() }
+    try exec("BEGIN")
+    var out: [PriceSeries?] = []
+    do {
+      let s = try statement(
+        """
+        SELECT s.exchange, b.date, b.close, b.adj_close, b.ret
+        FROM securities s JOIN bars b ON b.security_id = s.id WHERE s.ticker = ?1 ORDER BY b.date
+        """)
+      for ticker in tickers {
+        bind(s, 1, ticker)
+        defer { sqlite3_reset(s) }
+        var exchange: Exchange? = nil
+        var dates: [CivilDate] = []
+        var close: [Double] = []
+        var adjusted: [Double] = []
+        var returns: [Double] = []
+        var anyReturn = false
+        var anyPrice = false
+        while try step(s, "read bars") {
+          if exchange == nil { exchange = columnText(s, 0).flatMap(Exchange.named) ?? .xnys }
+          guard let d = readISO(s, 1) else {
+            throw PriceStoreError.sqlite(
+              path: path, operation: "read the bars of \(ticker)", message: "a stored date is not YYYY-MM-DD")
+          }
+          dates.append(d)
+          let c = columnDouble(s, 2)
+          let a = columnDouble(s, 3)
+          let r = columnDouble(s, 4)
+          close.append(c)
+          adjusted.append(a)
+          returns.append(r)
+          anyReturn = anyReturn || !r.isNaN
+          anyPrice = anyPrice || !c.isNaN || !a.isNaN
+        }
+        guard let exchange else {
+          out.append(nil)
+          continue
+        }
+        let unknown = [Double](repeating: .nan, count: dates.count)
+        out.append(
+          PriceSeries(
+            ticker: ticker, exchange: exchange, dates: dates, open: unknown, high: unknown, low: unknown,
+            close: close, adjustedClose: adjusted, volume: unknown,
+            returns: anyReturn && !anyPrice ? returns : []))
+      }
+    } catch {
+      try? exec("ROLLBACK")
+      throw error
+    }
+    try exec("COMMIT")
+    return out
+  }
+
   /// Every stored ticker, sorted.
   public func tickers() throws -> [String] {
     lock.lock()

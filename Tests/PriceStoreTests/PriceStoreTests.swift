@@ -107,6 +107,26 @@ let mp = PriceSeries(
       try store.exportCSV(ticker: "10001").hasPrefix("date,open,high,low,close,adj_close,volume,return\n"))
   }
 
+  @Test func studySeriesReadsSeveralTickersAtOnce() throws {
+    let store = try PriceStore(path: tempDB())
+    let r = PriceSeries(
+      ticker: "10001", exchange: .xnys, dates: [day("2024-01-02"), day("2024-01-03")], returns: [0.01, -0.02])
+    _ = try store.store(file([mp, r], sha: "both"))
+    let got = try store.studySeries(for: ["MP", "NOPE", "10001"])
+    #expect(got.count == 3)
+    let m = try #require(got[0])
+    #expect(m.ticker == "MP" && m.exchange == .xnys)
+    #expect(m.dates == mp.dates)
+    #expect(m.close == [15.23, 15.21, 15.47])
+    #expect(m.adjustedClose.allSatisfy(\.isNaN) && m.open.allSatisfy(\.isNaN) && m.volume.allSatisfy(\.isNaN))
+    #expect(m.simpleReturns().dropFirst().map { ($0 * 1e6).rounded() } == [-1313, 17094])
+    #expect(got[1] == nil)
+    let ret = try #require(got[2])
+    #expect(ret.isReturnSeries && ret.returns == [0.01, -0.02])
+    // The read transaction is closed again: a write goes through.
+    #expect(try store.store(file([mp], sha: "again")).unchanged == false)
+  }
+
   @Test func securitiesListCountsCalendarGaps() throws {
     let store = try PriceStore(path: tempDB())
     // 2024-01-02 .. 2024-01-08 on XNYS: sessions 2, 3, 4, 5, 8; 4 is missing.
