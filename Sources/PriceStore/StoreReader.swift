@@ -71,7 +71,7 @@ extension PriceStore {
       for ticker in tickers {
         bind(s, 1, ticker)
         defer { sqlite3_reset(s) }
-        var exchange: Exchange? = nil
+        var exchangeName: String? = nil
         var dates: [CivilDate] = []
         var close: [Double] = []
         var adjusted: [Double] = []
@@ -79,7 +79,7 @@ extension PriceStore {
         var anyReturn = false
         var anyPrice = false
         while try step(s, "read bars") {
-          if exchange == nil { exchange = columnText(s, 0).flatMap(Exchange.named) ?? .xnys }
+          if exchangeName == nil { exchangeName = columnText(s, 0) ?? "" }
           guard let d = readISO(s, 1) else {
             throw PriceStoreError.sqlite(
               path: path, operation: "read the bars of \(ticker)", message: "a stored date is not YYYY-MM-DD")
@@ -94,10 +94,11 @@ extension PriceStore {
           anyReturn = anyReturn || !r.isNaN
           anyPrice = anyPrice || !c.isNaN || !a.isNaN
         }
-        guard let exchange else {
+        guard let exchangeName else {
           out.append(nil)
           continue
         }
+        let exchange = Exchange.named(exchangeName) ?? .xnys
         let unknown = [Double](repeating: .nan, count: dates.count)
         out.append(
           PriceSeries(
