@@ -51,7 +51,8 @@ public struct TestResult: Sendable, Equatable {
 ///   windows by Campbell-Wasley (1993): Σ_t K̄_t/(√L2·S_K). Standard normal.
 /// - `grank`: Kolari-Pynnönen (2011) GRANK: ranks of SAR_it = ε_it/s_i over the estimation days
 ///   plus the cumulated window as one observation SCAR_i/sd(SCAR); t = Z√((T − 2)/(T − 1 − Z²)),
-///   Student t with T − 2 df.
+///   Student t with T − 2 df. Computed for windows only (a one-day window such as 0:0 included);
+///   unavailable on day rows.
 /// - `generalizedSign`: Cowan (1992) generalized sign Z = (w − N p̂)/√(N p̂(1 − p̂)) with p̂ the mean
 ///   share of positive estimation residuals; no continuity correction. Standard normal.
 /// - `wilcoxon`: Wilcoxon signed-rank z on CAR_i, zero CARs dropped, average ranks for ties with
@@ -189,11 +190,12 @@ public struct DaySummary: Sendable {
   public var caar: Double
   /// Cross-sectional standard error of that CAAR (sd of the pairs' cumulative ARs / √N), for bands.
   public var caarStandardError: Double
-  /// Every test statistic for AR_iτ (the one-day window [τ, τ]).
+  /// Every per-day test statistic for AR_iτ (as for the one-day window [τ, τ], GRANK excepted:
+  /// a window statistic, unavailable here).
   public var tests: TestSet
-  /// Lower end of the bootstrap percentile 95% interval of AAR_τ.
+  /// NaN: bootstrap intervals are computed for windows (`WindowSummary`), not for each day.
   public var bootstrapLow: Double
-  /// Upper end of the bootstrap percentile 95% interval of AAR_τ.
+  /// NaN: bootstrap intervals are computed for windows (`WindowSummary`), not for each day.
   public var bootstrapHigh: Double
 
   /// Creates a day summary.
