@@ -262,13 +262,16 @@ public enum StudyStatistics {
       seed: options.seed ^ SplitMix64.fnv1a(name), sequential: options.sequential)
     // CDA: event-time AAR over the estimation window.
     let estimationAAR = eventTimeMeans(pairs, from: prep.estimation.start, to: prep.estimation.end) {
-      p, tau in
-      let j = tau - p.estTau0
-      return j >= 0 && j < p.residuals.count ? p.residuals[j] : .nan
+      p, add in
+      p.residuals.withUnsafeBufferPointer { r in
+        for j in r.indices { add(p.estTau0 + j, r[j]) }
+      }
     }.map(\.mean)
     // Corrado: mean demeaned rank per event day, and S_K over every day with a rank.
-    let rankMeans = eventTimeMeans(pairs, from: prep.axisLo, to: prep.axisHi) { p, tau in
-      Double(p.rankD[tau - prep.axisLo])
+    let rankMeans = eventTimeMeans(pairs, from: prep.axisLo, to: prep.axisHi) { p, add in
+      p.rankD.withUnsafeBufferPointer { r in
+        for k in r.indices { add(prep.axisLo + k, Double(r[k])) }
+      }
     }
     var sk2 = 0.0
     var tRank = 0
@@ -363,19 +366,23 @@ public enum StudyStatistics {
       correlationPairs: rCount, windows: windows, days: days)
   }
 
-  /// Mean over pairs of `value(pair, τ)` for each τ in `from...to` (finite values only), with counts.
+  /// Mean over pairs of the finite values each pair reports for τ in `from...to`, with counts:
+  /// `values(pair, add)` calls `add(τ, value)` for its values (τ ascending; others ignored).
+  /// Sums run pair by pair in order, so the result does not depend on anything but the input.
   static func eventTimeMeans(
-    _ pairs: [PairData], from: Int, to: Int, _ value: (PairData, Int) -> Double
+    _ pairs: [PairData], from: Int, to: Int, _ values: (PairData, (Int, Double) -> Void) -> Void
   ) -> [(mean: Double, n: Int)] {
     guard from <= to else { return [] }
     var sums = [Double](repeating: 0, count: to - from + 1)
     var counts = [Int](repeating: 0, count: to - from + 1)
-    for p in pairs {
-      for tau in from...to {
-        let v = value(p, tau)
-        if v.isFinite {
-          sums[tau - from] += v
-          counts[tau - from] += 1
+    sums.withUnsafeMutableBufferPointer { s in
+      counts.withUnsafeMutableBufferPointer { c in
+        for i in pairs.indices {
+          values(pairs[i]) { tau, v in
+            guard tau >= from && tau <= to && v.isFinite else { return }
+            s[tau - from] += v
+            c[tau - from] += 1
+          }
         }
       }
     }
