@@ -19,6 +19,9 @@ public struct PriceIngestor: Sendable {
   /// file under 300 MB peak memory.
   public static let streamingFlushRows = 1 << 19
 
+  /// Online processors (the default thread count for one file).
+  static let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
   /// Creates a loader with the given overrides.
   public init(options: IngestOptions = IngestOptions()) { self.options = options }
 
@@ -84,6 +87,16 @@ public struct PriceIngestor: Sendable {
       loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
     }
     if let e = loader.failure { throw e }
+    var info = stat()
+    let size = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+    let threads = options.threads > 0 ? options.threads : PriceIngestor.cores
+    if threads > 1 && !eof && dialect.lineEnding != "CR" && size - total > 2 * options.chunkBytes {
+      try ParallelRead(
+        fd: fd, path: path, loader: loader, dialect: dialect, options: options, sampleCount: sample.count,
+        threads: threads
+      ).run(sha: &sha, total: &total)
+      eof = true
+    }
     while !eof {
       let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
