@@ -47,6 +47,9 @@ struct IngestCommand: ParsableCommand {
   @Flag(name: .customLong("dry-run"), help: "Print what was detected without writing the store.")
   var dryRun = false
 
+  @Option(help: "Threads that parse one file: 0 = one per core, 1 = sequential (same result either way).")
+  var threads = 0
+
   @Flag(help: "No progress on stderr.")
   var quiet = false
 
@@ -60,6 +63,7 @@ struct IngestCommand: ParsableCommand {
     settings.decimal = decimal
     settings.columns = column
     settings.returns = returns
+    settings.threads = threads
     _ = try IngestStage.run(
       paths: paths, database: db, settings: settings, dryRun: dryRun,
       onFile: { report in

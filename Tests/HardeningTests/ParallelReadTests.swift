@@ -179,6 +179,24 @@ import Testing
     }
   }
 
+  /// A dry run streams the file: per-security counts and ranges without keeping the rows.
+  @Test func surveyCountsWhatLoadKeeps() throws {
+    let p = Self.makeFile(rows: 20_000)
+    let path = try Self.write(p, "survey_panel.csv")
+    let (file, summaries) = try PriceIngestor().survey(path: path)
+    let loaded = try PriceIngestor().load(path: path)
+    #expect(file.rowsRead == p.dataRows)
+    #expect(summaries.reduce(0) { $0 + $1.rows } == p.dataRows - p.rejectLines.count)
+    #expect(Set(summaries.map(\.ticker)) == p.tickers)
+    #expect(summaries.map(\.ticker) == loaded.series.map(\.ticker))
+    #expect(summaries.map(\.rows) == loaded.series.map(\.count))
+    #expect(summaries.map(\.first) == loaded.series.map(\.dates.first))
+    #expect(summaries.map(\.last) == loaded.series.map(\.dates.last))
+    #expect(file.rejects.map(\.line) == p.rejectLines)
+    let text = PriceIngestor.report(file, series: summaries)
+    #expect(text == PriceIngestor.report(loaded))
+  }
+
   @Test func parallelStoreHoldsTheSameRows() throws {
     let p = Self.makeFile(rows: 30_000)
     let path = try Self.write(p, "store_panel.csv")
