@@ -19,7 +19,8 @@ public struct IngestSettings: Sendable, Equatable {
   public var columns: [String] = []
   /// Treat the values as returns instead of prices.
   public var returns: Bool = false
-  /// Threads that parse one file (0: one per core; 1: sequential). Does not change the outcome.
+  /// Threads that parse one file (0: one per core, one less when storing, as the store's writer
+  /// thread takes one; 1: sequential). Does not change the outcome.
   public var threads: Int = 0
 
   /// Nothing overridden.
@@ -104,7 +105,13 @@ public enum IngestStage {
     guard !files.isEmpty else {
       throw .invalidArgument("no price files found in \(paths.joined(separator: ", "))")
     }
-    let ingestor = PriceIngestor(options: try settings.options())
+    var options = try settings.options()
+    if !dryRun && settings.threads == 0 {
+      // The store's writer thread keeps one core busy (SQLite is the slower half), so parsing
+      // gets the others; on two cores a sequential parse stores as fast with less CPU and memory.
+      options.threads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+    }
+    let ingestor = PriceIngestor(options: options)
     let store: PriceStore?
     if dryRun {
       store = nil

@@ -47,7 +47,10 @@ struct IngestCommand: ParsableCommand {
   @Flag(name: .customLong("dry-run"), help: "Print what was detected without writing the store.")
   var dryRun = false
 
-  @Option(help: "Threads that parse one file: 0 = one per core, 1 = sequential (same result either way).")
+  @Option(
+    help:
+      "Threads that parse one file: 0 = one per core (one less when storing), 1 = sequential (same result either way)."
+  )
   var threads = 0
 
   @Flag(help: "No progress on stderr.")
