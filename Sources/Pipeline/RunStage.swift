@@ -141,7 +141,7 @@ public enum IngestReportText {
   public static func line(_ r: IngestFileReport) -> String {
     let f = r.file
     // Streaming ingest hands the rows to the store as it reads, so the store's count is the truth.
-    let stored = r.outcome?.rowsStored ?? f.rowsStored
+    let stored = r.outcome?.rowsStored ?? r.summaries?.reduce(0) { $0 + $1.rows } ?? f.rowsStored
     var s = "\(f.path): \(stored) row(s) stored"
     if !f.rejects.isEmpty { s += ", \(f.rejects.count) rejected" }
     let tickers = f.series.map(\.ticker)
@@ -154,5 +154,7 @@ public enum IngestReportText {
 
 extension IngestReportText {
   /// What `ingest --dry-run` prints for one file: the loader's own description of what it detected.
-  public static func dryRun(_ r: IngestFileReport) -> String { PriceIngestor.report(r.file) }
+  public static func dryRun(_ r: IngestFileReport) -> String {
+    PriceIngestor.report(r.file, series: r.summaries)
+  }
 }

@@ -27,6 +27,9 @@ final class CSVReader {
   private(set) var line = 1
   /// `true` when the current record was longer than `maxRecordBytes` and was cut.
   private(set) var overflowed = false
+  /// `true` once any record was cut or any field was dropped for length (those outcomes depend
+  /// on how the input was sliced, so a chunk parsed apart is not used when this is set).
+  private(set) var sawOverflow = false
   /// Byte count of the current record, counting cut bytes.
   private(set) var recordBytes = 0
   /// Whether fields of the slice being parsed may hold line breaks.
@@ -105,6 +108,20 @@ final class CSVReader {
   /// `true` when the input ended inside a quoted field.
   var insideQuotedField: Bool { parser.pstate == 2 && parser.quoted != 0 }
 
+  /// `true` when the reader stands at the start of a record, exactly as a fresh reader does:
+  /// libcsv holds no partial field or row and no record is pending. Bytes that follow can then
+  /// be parsed by another reader with the same outcome.
+  var isAtRecordStart: Bool {
+    parser.pstate == 0 && parser.quoted == 0 && parser.spaces == 0 && parser.entry_pos == 0 && used == 0
+      && fieldCount == 0 && !overflowed && recordBytes == 0 && !stopped
+  }
+
+  /// Moves the line count on by `n` lines that another reader parsed (see `isAtRecordStart`).
+  func skip(lines n: Int) {
+    line += n
+    recordLine = line
+  }
+
   fileprivate func appendField(_ p: UnsafeRawPointer?, _ n: Int) {
     recordBytes += n + 1
     if countNewlines, let p, n > 0 {
@@ -116,6 +133,7 @@ final class CSVReader {
     }
     if overflowed || used + n > maxRecordBytes {
       overflowed = true
+      sawOverflow = true
       return
     }
     if used + n > capacity {
@@ -176,6 +194,7 @@ final class CSVReader {
         // holds so memory stays bounded; the record is reported as overflowed.
         parser.entry_pos = 0
         overflowed = true
+        sawOverflow = true
         recordBytes += maxFieldBytes
       }
     }

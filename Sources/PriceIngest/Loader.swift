@@ -123,6 +123,21 @@ final class RowBuffer {
     count += 1
   }
 
+  /// Appends rows `range` of `other` (same width), mapping its security indexes through `tick`
+  /// and moving its lines on by `lineOffset`.
+  func append(from other: RowBuffer, _ range: Range<Int>, tick: [Int32], lineOffset: Int) {
+    let n = range.count
+    while count + n > capacity { grow() }
+    let off = Int32(truncatingIfNeeded: lineOffset)
+    for (k, i) in range.enumerated() {
+      ticks[count + k] = tick[Int(other.ticks[i])]
+      lines[count + k] = other.lines[i] &+ off
+    }
+    (days + count).update(from: other.days + range.lowerBound, count: n)
+    (values + count * width).update(from: other.values + range.lowerBound * width, count: n * width)
+    count += n
+  }
+
   /// Forgets the rows, keeping the memory.
   func removeAll() { count = 0 }
 }
@@ -175,9 +190,11 @@ final class Loader: RecordSink {
   var sinkError: (any Error)? = nil
   var invalidUTF8Line: Int? = nil
 
+  /// `chunk`: the loader parses a piece of the file that starts at a record boundary below the
+  /// header (see `absorb`): lines are counted from 1 and no line is taken for the header.
   init(
     dialect: IngestDialect, file: String, options: IngestOptions, flushRows: Int?,
-    sink: ((PriceSeries) throws -> Void)?
+    sink: ((PriceSeries) throws -> Void)?, chunk: Bool = false
   ) {
     self.dialect = dialect
     self.file = file
@@ -201,8 +218,8 @@ final class Loader: RecordSink {
     width = dialect.fieldCount
     layout = dialect.layout
     perRow = dialect.layout == .wide ? dialect.valueColumns.count : 1
-    tableLine = dialect.tableLine
-    headerLine = dialect.headerLine ?? -1
+    tableLine = chunk ? 0 : dialect.tableLine
+    headerLine = chunk ? -1 : (dialect.headerLine ?? -1)
     dateFormat = dialect.dateFormat
     isReturns = dialect.returns
     valueColumns = dialect.valueColumns
@@ -582,6 +599,67 @@ final class Loader: RecordSink {
           kind: "conflicting_duplicate", ticker: acc.ticker, date: date, line: line,
           detail: "line \(line) disagrees with line \(keptLine)\(detail)"))
     }
+  }
+
+  /// Whether a chunk parsed apart (`chunk: true`) can be absorbed now: the reader stands at a
+  /// record boundary past the header lines.
+  var canAbsorb: Bool {
+    failure == nil && sinkError == nil && reader.isAtRecordStart && reader.line >= tableLine
+      && reader.line > headerLine
+  }
+
+  /// Takes over what a chunk loader `w` read from the bytes that follow this loader's input, as
+  /// if this loader had read them itself (requires `canAbsorb`, and `w` must have ended at a
+  /// record boundary without cutting any record): securities in first-seen order, counts,
+  /// rejects and rows with their lines moved on, flushing at the same rows as a sequential read.
+  /// Returns `false` when the sink failed.
+  func absorb(_ w: Loader) -> Bool {
+    let offset = reader.line - 1
+    // Securities: the chunk's in its first-seen order, mapped to (or appended to) this loader's.
+    var map = [Int32](repeating: 0, count: w.accs.count)
+    if tickerCol >= 0 {
+      var keys = [String](repeating: "", count: w.accs.count)
+      for (k, i) in w.tickerIndex { keys[i] = k }
+      for (j, key) in keys.enumerated() {
+        if let i = tickerIndex[key] {
+          map[j] = Int32(i)
+        } else {
+          let (t, ex) = resolve(key)
+          map[j] = Int32(accs.count)
+          tickerIndex[key] = accs.count
+          accs.append(Accumulator(ticker: t, exchange: ex))
+        }
+      }
+    } else {
+      for j in 0..<w.accs.count { map[j] = Int32(j) }
+    }
+    for (j, a) in w.accs.enumerated() {
+      let acc = accs[Int(map[j])]
+      if acc.name == nil { acc.name = a.name }
+      acc.nullRows += a.nullRows
+      if acc.firstNull == nil { acc.firstNull = a.firstNull }
+    }
+    rowsRead += w.rowsRead
+    if invalidUTF8Line == nil, let l = w.invalidUTF8Line { invalidUTF8Line = l + offset }
+    rejects.reserveCapacity(rejects.count + w.rejects.count)
+    for var r in w.rejects {
+      r.line += offset
+      rejects.append(r)
+    }
+    // Rows, flushed where a sequential read flushes: after the record that reaches the limit.
+    let src = w.rows
+    let n = src.count
+    var i = 0
+    while i < n {
+      var e = n
+      if let limit = flushRows { e = min(n, i + max(1, limit - rows.count)) }
+      while e < n && src.lines[e] == src.lines[e - 1] { e += 1 }
+      rows.append(from: src, i..<e, tick: map, lineOffset: offset)
+      i = e
+      if !flushIfNeeded() { return false }
+    }
+    reader.skip(lines: w.reader.line - 1)
+    return true
   }
 
   /// Feeds a chunk; a fatal problem is kept in `failure` (checked by the caller).

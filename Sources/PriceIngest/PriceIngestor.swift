@@ -19,6 +19,9 @@ public struct PriceIngestor: Sendable {
   /// file under 300 MB peak memory.
   public static let streamingFlushRows = 1 << 19
 
+  /// Online processors (the default thread count for one file).
+  static let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
   /// Creates a loader with the given overrides.
   public init(options: IngestOptions = IngestOptions()) { self.options = options }
 
@@ -84,6 +87,16 @@ public struct PriceIngestor: Sendable {
       loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
     }
     if let e = loader.failure { throw e }
+    var info = stat()
+    let size = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
+    let threads = options.threads > 0 ? options.threads : PriceIngestor.cores
+    if threads > 1 && !eof && dialect.lineEnding != "CR" && size - total > 2 * options.chunkBytes {
+      try ParallelRead(
+        fd: fd, path: path, loader: loader, dialect: dialect, options: options, sampleCount: sample.count,
+        threads: threads
+      ).run(sha: &sha, total: &total)
+      eof = true
+    }
     while !eof {
       let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
@@ -99,25 +112,55 @@ public struct PriceIngestor: Sendable {
     return try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
   }
 
+  /// Streams a file without keeping its rows (what `ingest --dry-run` needs): the file with one
+  /// empty series per security, as `ingest(path:flushRows:sink:)` returns it, and per security
+  /// the rows, date range and kind. Rejects and findings are those of a streaming store.
+  public func survey(path: String) throws(PriceIngestError) -> (file: IngestedFile, series: [SeriesSummary]) {
+    final class Tally: @unchecked Sendable { var byTicker: [String: SeriesSummary] = [:] }
+    let tally = Tally()
+    let file = try ingest(path: path, flushRows: PriceIngestor.streamingFlushRows) { s in
+      guard let first = s.dates.first, let last = s.dates.last else { return }
+      if var t = tally.byTicker[s.ticker] {
+        t.rows += s.count
+        t.first = min(t.first ?? first, first)
+        t.last = max(t.last ?? last, last)
+        tally.byTicker[s.ticker] = t
+      } else {
+        tally.byTicker[s.ticker] = SeriesSummary(
+          ticker: s.ticker, exchange: s.exchange, rows: s.count, first: first, last: last,
+          isReturns: s.isReturnSeries)
+      }
+    }
+    return (file, file.series.compactMap { tally.byTicker[$0.ticker] })
+  }
+
   /// A readable account of an ingested file for `ingest --dry-run`: dialect, counts, date
-  /// ranges per security, the first rejects and findings by kind.
-  public static func report(_ file: IngestedFile, limit: Int = 10) -> String {
+  /// ranges per security, the first rejects and findings by kind. `series` replaces the file's
+  /// series when it was surveyed (`survey(path:)`).
+  public static func report(_ file: IngestedFile, series: [SeriesSummary]? = nil, limit: Int = 10) -> String {
+    let summaries =
+      series
+      ?? file.series.map { s in
+        SeriesSummary(
+          ticker: s.ticker, exchange: s.exchange, rows: s.count, first: s.dates.first, last: s.dates.last,
+          isReturns: s.isReturnSeries)
+      }
+    let usable = summaries.reduce(0) { $0 + $1.rows }
     var out: [String] = []
     out.append("file: \(file.path) (\(file.byteCount) bytes, sha256 \(file.sha256.prefix(16))…)")
     out.append("dialect: \(file.dialect)")
     out.append(
-      "rows: \(file.rowsRead) read, \(file.rowsStored) usable, \(file.rejects.count) rejected; "
-        + "\(file.series.count) securit\(file.series.count == 1 ? "y" : "ies")")
-    let first = file.series.compactMap { $0.dates.first }.min()
-    let last = file.series.compactMap { $0.dates.last }.max()
+      "rows: \(file.rowsRead) read, \(usable) usable, \(file.rejects.count) rejected; "
+        + "\(summaries.count) securit\(summaries.count == 1 ? "y" : "ies")")
+    let first = summaries.compactMap(\.first).min()
+    let last = summaries.compactMap(\.last).max()
     if let first, let last { out.append("date range: \(first.iso) .. \(last.iso)") }
-    for s in file.series.prefix(limit) {
-      let kind = s.isReturnSeries ? "returns" : "prices"
+    for s in summaries.prefix(limit) {
+      let kind = s.isReturns ? "returns" : "prices"
       out.append(
-        "  \(s.ticker) [\(s.exchange.mic)] \(s.count) \(kind) \(s.dates.first?.iso ?? "-") .. \(s.dates.last?.iso ?? "-")"
-      )
+        "  \(s.ticker) [\(s.exchange.mic)] \(s.rows) \(kind) \(s.first?.iso ?? "-") .. \(s.last?.iso ?? "-")")
     }
-    if file.series.count > limit { out.append("  … \(file.series.count - limit) more") }
+    if summaries.count > limit { out.append("  … \(summaries.count - limit) more") }
     if !file.rejects.isEmpty {
       out.append("rejected rows:")
       for r in file.rejects.prefix(limit) { out.append("  \(r.message)  [\(r.raw)]") }
@@ -135,5 +178,33 @@ public struct PriceIngestor: Sendable {
       if file.findings.count > limit { out.append("  … \(file.findings.count - limit) more") }
     }
     return out.joined(separator: "\n")
+  }
+}
+
+/// One security of a surveyed file: how many rows it has and the dates they span.
+public struct SeriesSummary: Sendable, Equatable {
+  /// The ticker as stored.
+  public var ticker: String
+  /// Its exchange.
+  public var exchange: Exchange
+  /// Rows kept (after duplicates were dropped).
+  public var rows: Int
+  /// The earliest date, if any row.
+  public var first: CivilDate?
+  /// The latest date, if any row.
+  public var last: CivilDate?
+  /// `true` for a return series.
+  public var isReturns: Bool
+
+  /// Creates a summary.
+  public init(
+    ticker: String, exchange: Exchange, rows: Int, first: CivilDate?, last: CivilDate?, isReturns: Bool
+  ) {
+    self.ticker = ticker
+    self.exchange = exchange
+    self.rows = rows
+    self.first = first
+    self.last = last
+    self.isReturns = isReturns
   }
 }

@@ -47,6 +47,12 @@ struct IngestCommand: ParsableCommand {
   @Flag(name: .customLong("dry-run"), help: "Print what was detected without writing the store.")
   var dryRun = false
 
+  @Option(
+    help:
+      "Threads that parse one file: 0 = one per core (one less when storing), 1 = sequential (same result either way)."
+  )
+  var threads = 0
+
   @Flag(help: "No progress on stderr.")
   var quiet = false
 
@@ -60,6 +66,7 @@ struct IngestCommand: ParsableCommand {
     settings.decimal = decimal
     settings.columns = column
     settings.returns = returns
+    settings.threads = threads
     _ = try IngestStage.run(
       paths: paths, database: db, settings: settings, dryRun: dryRun,
       onFile: { report in
