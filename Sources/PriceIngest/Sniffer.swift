@@ -72,6 +72,26 @@ enum Sniffer {
   }
 
   /// A data row: a date somewhere and at least one number elsewhere.
+  /// Digit groups separated by `-`, `/` or `.`, three of them, whatever their values: `0000-01-01`
+  /// or `99999-01-02` is a bad date in a data row, not header text.
+  static func looksDateShaped(_ f: [UInt8]) -> Bool {
+    let t = trimmed(f)
+    guard t.count >= 5, t.count <= 40 else { return false }
+    var groups = 0
+    var inDigits = false
+    for c in t {
+      if c >= 48 && c <= 57 {
+        if !inDigits { groups += 1 }
+        inDigits = true
+      } else if c == 45 || c == 47 || c == 46 {
+        inDigits = false
+      } else {
+        return false
+      }
+    }
+    return groups == 3
+  }
+
   static func isDataRow(_ r: Record) -> Bool {
     guard let d = r.fields.firstIndex(where: looksLikeDate) else { return false }
     return r.fields.indices.contains { $0 != d && looksLikeNumber(r.fields[$0]) }
@@ -201,7 +221,11 @@ enum Sniffer {
     var k = firstData - 1
     while k >= 0 {
       let r = recs[k]
-      let dated = r.fields.contains(where: looksLikeDate)
+      // A row with a date, or with a date-shaped field beside a number (a date out of range), is
+      // a (bad) data row; the header is above it.
+      let dated =
+        r.fields.contains(where: looksLikeDate)
+        || (r.fields.contains(where: looksDateShaped) && r.fields.contains(where: looksLikeNumber))
       if dated && r.fields.count >= width - 1 {
         tableStart = k
       } else if !dated && r.fields.count == width {

@@ -75,7 +75,11 @@ enum Expected: Sendable {
     "long_preamble.csv": .stored(2, rejected: 0, securities: 1),
     "tab_separated.tsv.csv": .stored(2, rejected: 0, securities: 1),
     "pipe_separated.csv": .stored(2, rejected: 0, securities: 1),
-    "years_out_of_range.csv": .error("no date column"),
+    // Years 0000 and 99999 are bad dates in data rows (not a header): rejected, the rest kept.
+    "years_out_of_range.csv": .stored(
+      2, rejected: 2, securities: 1,
+      reasons: ["cannot read date \"0000-01-01\"", "cannot read date \"99999-01-02\""],
+      findings: ["newest_first"]),
     "percent_returns.csv": .stored(2, rejected: 1, securities: 1, reasons: ["cannot read \"x%\""]),
     "padded_whitespace.csv": .stored(2, rejected: 0, securities: 1),
     "trailing_delimiters.csv": .stored(2, rejected: 0, securities: 1),
