@@ -7,6 +7,9 @@ public struct PriceSeries: Sendable, Equatable {
   public var ticker: String
   /// The exchange the security trades on; decides its calendar and time zone.
   public var exchange: Exchange
+  /// The security's name when the source gives one (a `Name` or `股票名称` column); not part of
+  /// equality, which compares the data.
+  public var name: String? = nil
   /// Trading days, strictly increasing.
   public var dates: [CivilDate]
   /// Opening prices (NaN when unknown).

@@ -537,9 +537,10 @@ final class Loader: RecordSink {
       if let d = dates.last { acc.last = max(acc.last ?? d, d) }
       acc.stored += dates.count
       func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
-      let s = PriceSeries(
+      var s = PriceSeries(
         ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
         close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
+      s.name = acc.name
       qualityPass(acc, s)
       out.append(s)
     }
@@ -688,7 +689,11 @@ final class Loader: RecordSink {
       _ = flush()
       if let e = sinkError { throw .cannotRead(file: file, reason: "storing failed: \(e)") }
       // The rows went to the sink; the file still names its securities (with no rows).
-      out = accs.filter { $0.stored > 0 }.map { PriceSeries(ticker: $0.ticker, exchange: $0.exchange) }
+      out = accs.filter { $0.stored > 0 }.map {
+        var s = PriceSeries(ticker: $0.ticker, exchange: $0.exchange)
+        s.name = $0.name
+        return s
+      }
     } else {
       out = settle(streaming: false)
     }

@@ -219,8 +219,8 @@ final class BarWriter {
     // allocation per security; the id is read back with an indexed lookup instead.
     security = try store.statement(
       """
-      INSERT INTO securities(ticker, exchange, currency) VALUES(?1, ?2, ?3)
-      ON CONFLICT(ticker) DO UPDATE SET exchange = excluded.exchange
+      INSERT INTO securities(ticker, exchange, currency, name) VALUES(?1, ?2, ?3, ?4)
+      ON CONFLICT(ticker) DO UPDATE SET exchange = excluded.exchange, name = coalesce(excluded.name, securities.name)
       """)
     securityLookup = try store.statement("SELECT id FROM securities WHERE ticker = ?1")
   }
@@ -233,6 +233,7 @@ final class BarWriter {
     bind(security, 1, s.ticker)
     bind(security, 2, s.exchange.mic)
     bind(security, 3, s.exchange.currency)
+    bind(security, 4, s.name)
     _ = try store.step(security, "upsert securities")
     sqlite3_reset(security)
     sqlite3_reset(securityLookup)

@@ -147,6 +147,7 @@ import Testing
     #expect(s.exchange == .xshg)
     #expect(s.close == [20.40, 20.85])
     #expect(s.open == [20.10, 20.40])
+    #expect(s.name == "北方稀土")
     #expect(f.dialect.contains("1 preamble line"))
     #expect(f.dialect.contains("header line 2"))
   }

@@ -127,6 +127,21 @@ let mp = PriceSeries(
     #expect(try store.store(file([mp], sha: "again")).unchanged == false)
   }
 
+  @Test func securityNameIsStoredAndKept() throws {
+    let store = try PriceStore(path: tempDB())
+    var named = PriceSeries(
+      ticker: "600111.SS", exchange: .xshg, dates: [day("2024-03-01")], close: [20.40])
+    named.name = "北方稀土"
+    _ = try store.store(file([named], sha: "n1"))
+    #expect(try store.query("SELECT name FROM securities WHERE ticker = '600111.SS'") == [["北方稀土"]])
+    // A later file without names keeps the stored one.
+    named.name = nil
+    named.dates = [day("2024-03-04")]
+    _ = try store.store(file([named], sha: "n2"))
+    #expect(try store.query("SELECT name FROM securities WHERE ticker = '600111.SS'") == [["北方稀土"]])
+    #expect(try store.securities().first?.name == "北方稀土")
+  }
+
   @Test func securitiesListCountsCalendarGaps() throws {
     let store = try PriceStore(path: tempDB())
     // 2024-01-02 .. 2024-01-08 on XNYS: sessions 2, 3, 4, 5, 8; 4 is missing.
