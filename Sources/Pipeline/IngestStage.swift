@@ -17,8 +17,9 @@ public struct IngestSettings: Sendable, Equatable {
   public var decimal: String?
   /// Column roles, `role=header` each (`close=Schluss`).
   public var columns: [String] = []
-  /// Treat the values as returns instead of prices.
-  public var returns: Bool = false
+  /// `true`: the values are returns; `false`: they are prices; `nil`: decided from the file
+  /// (a `RET`/`Return` header or values that look like returns).
+  public var returns: Bool? = nil
   /// Threads that parse one file (0: one per core, one less when storing, as the store's writer
   /// thread takes one; 1: sequential). Does not change the outcome.
   public var threads: Int = 0
@@ -70,7 +71,7 @@ public struct IngestSettings: Sendable, Equatable {
       }
       o.columns[role] = c[c.index(after: eq)...].trimmingSpaces()
     }
-    if returns { o.returns = true }
+    o.returns = returns
     guard threads >= 0 else {
       throw .invalidArgument("--threads \(threads) is negative (expected 0 for one per core, or a count)")
     }

@@ -148,8 +148,8 @@ public struct IngestParameters: Codable, Sendable, Equatable {
   public var decimal: String?
   /// See `IngestSettings.columns`.
   public var columns: [String]
-  /// See `IngestSettings.returns`.
-  public var returns: Bool
+  /// See `IngestSettings.returns` (`null`: decided from the file).
+  public var returns: Bool?
 
   /// Records `settings`.
   public init(_ settings: IngestSettings) {

@@ -378,6 +378,14 @@ enum Sniffer {
     } else if d.layout == .wide {
       d.returns = values.contains { $0 < 0 }
     }
+    if options.returns == false && d.layout != .wide && roles[.close] == nil && roles[.adjClose] == nil,
+      let c = roles[.ret]
+    {
+      // Prices forced on a return-shaped file: read the return column as closes.
+      roles[.close] = c
+      roles[.ret] = nil
+      d.roles = roles
+    }
     if d.returns && d.layout != .wide && roles[.ret] == nil {
       // Returns forced on a price-shaped file: read the close column as returns.
       if let c = roles[.close] ?? roles[.adjClose] { roles[.ret] = c }

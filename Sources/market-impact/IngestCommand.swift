@@ -41,8 +41,10 @@ struct IngestCommand: ParsableCommand {
   )
   var column: [String] = []
 
-  @Flag(help: "The values are returns, not prices.")
-  var returns = false
+  @Flag(
+    inversion: .prefixedNo,
+    help: "The values are returns (--returns) or prices (--no-returns); default: decided from the file.")
+  var returns: Bool? = nil
 
   @Flag(name: .customLong("dry-run"), help: "Print what was detected without writing the store.")
   var dryRun = false

@@ -239,6 +239,15 @@ import Testing
     r.returns = true
     let g = try load("Date,Close\n2024-01-02,0.01\n2024-01-03,-0.02\n", name: "R.csv", options: r)
     #expect(g.series[0].returns == [0.01, -0.02])
+    // Prices forced on a file whose header says returns (--no-returns): RET read as closes.
+    let text = "date,RET\n2024-01-02,1.5\n2024-01-03,1.75\n"
+    // (Sniffed: returns in percent, as values this size are.)
+    #expect(try load(text, name: "P.csv").series[0].returns.map { ($0 * 1e4).rounded() } == [150, 175])
+    var p = IngestOptions()
+    p.returns = false
+    let h = try load(text, name: "P.csv", options: p)
+    #expect(h.series[0].close == [1.5, 1.75])
+    #expect(!h.series[0].isReturnSeries)
   }
 
   @Test func badOverridesAreErrors() throws {
