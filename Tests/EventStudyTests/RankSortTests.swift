@@ -38,6 +38,15 @@ import Testing
     }
   }
 
+  @Test func nonFiniteValuesDoNotTrap() {
+    // Callers pass finite values; a NaN or ±∞ must still not crash the bucket pass.
+    var entries = (0..<40).map { RankEntry(value: Double($0 % 7), slot: Int32($0)) }
+    entries[3].value = .nan
+    entries[9].value = .infinity
+    entries.withUnsafeMutableBufferPointer { RankSort.sort($0) }
+    #expect(entries.count == 40)
+  }
+
   @Test func ranksMatchAverageRanks() {
     // A pair with an estimation window [-10, -3] (8 residuals, one missing) and an event span
     // [-2, 2] (5 ARs, one missing): Corrado ranks the residuals with the event ARs, GRANK the

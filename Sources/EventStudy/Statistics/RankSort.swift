@@ -40,6 +40,7 @@ enum RankSort {
     var lo = a[0].value
     var hi = lo
     for e in a {
+      guard e.value.isFinite else { return false }  // not for NaN or ±∞: the quicksort copes
       lo = min(lo, e.value)
       hi = max(hi, e.value)
     }
