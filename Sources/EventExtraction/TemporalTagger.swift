@@ -585,6 +585,9 @@ struct TaggerRun {
   }
 
   func agoRule(_ i: Int, count: Int, unit: String, end: Int) -> Match? {
+    // As for durations: more than 10,000 units back is not a date expression (and would overflow
+    // the day arithmetic: "9999999999999 weeks ago" was a fuzz find).
+    guard count > 0, count <= 10000 else { return nil }
     guard let (_, isTime, gran) = Lexicon.units[unit] else { return nil }
     guard let ref else {
       return Match(endToken: end, value: "PAST_REF", granularity: .reference, date: nil)
