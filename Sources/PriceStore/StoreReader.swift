@@ -29,29 +29,10 @@ extension PriceStore {
     defer { lock.unlock() }
     let s = try statement(
       """
-      SELECT s.exchange, b.date, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.ret
+      SELECT s.exchange, b.date, b.close, b.adj_close, b.ret, b.open, b.high, b.low, b.volume
       FROM securities s JOIN bars b ON b.security_id = s.id WHERE s.ticker = ?1 ORDER BY b.date
       """)
-    bind(s, 1, ticker)
-    defer { sqlite3_reset(s) }
-    var exchange: Exchange? = nil
-    var dates: [CivilDate] = []
-    var cols = [[Double]](repeating: [], count: 7)
-    var anyReturn = false
-    var anyPrice = false
-    while try step(s, "read bars") {
-      if exchange == nil { exchange = columnText(s, 0).flatMap(Exchange.named) ?? .xnys }
-      guard let d = readISO(s, 1) else { continue }
-      dates.append(d)
-      for k in 0..<7 { cols[k].append(columnDouble(s, Int32(k + 2))) }
-      if !cols[6][cols[6].count - 1].isNaN { anyReturn = true }
-      if !cols[3][cols[3].count - 1].isNaN || !cols[4][cols[4].count - 1].isNaN { anyPrice = true }
-    }
-    guard let exchange else { return nil }
-    return PriceSeries(
-      ticker: ticker, exchange: exchange, dates: dates, open: cols[0], high: cols[1], low: cols[2],
-      close: cols[3],
-      adjustedClose: cols[4], volume: cols[5], returns: anyReturn && !anyPrice ? cols[6] : [])
+    return try readSeries(s, ticker: ticker, full: true)
   }
 
   /// The study's view of several tickers (see `PriceSource.studySeries(for:)`), read in one
@@ -68,50 +49,60 @@ extension PriceStore {
         SELECT s.exchange, b.date, b.close, b.adj_close, b.ret
         FROM securities s JOIN bars b ON b.security_id = s.id WHERE s.ticker = ?1 ORDER BY b.date
         """)
-      for ticker in tickers {
-        bind(s, 1, ticker)
-        defer { sqlite3_reset(s) }
-        var exchangeName: String? = nil
-        var dates: [CivilDate] = []
-        var close: [Double] = []
-        var adjusted: [Double] = []
-        var returns: [Double] = []
-        var anyReturn = false
-        var anyPrice = false
-        while try step(s, "read bars") {
-          if exchangeName == nil { exchangeName = columnText(s, 0) ?? "" }
-          guard let d = readISO(s, 1) else {
-            throw PriceStoreError.sqlite(
-              path: path, operation: "read the bars of \(ticker)", message: "a stored date is not YYYY-MM-DD")
-          }
-          dates.append(d)
-          let c = columnDouble(s, 2)
-          let a = columnDouble(s, 3)
-          let r = columnDouble(s, 4)
-          close.append(c)
-          adjusted.append(a)
-          returns.append(r)
-          anyReturn = anyReturn || !r.isNaN
-          anyPrice = anyPrice || !c.isNaN || !a.isNaN
-        }
-        guard let exchangeName else {
-          out.append(nil)
-          continue
-        }
-        let exchange = Exchange.named(exchangeName) ?? .xnys
-        let unknown = [Double](repeating: .nan, count: dates.count)
-        out.append(
-          PriceSeries(
-            ticker: ticker, exchange: exchange, dates: dates, open: unknown, high: unknown, low: unknown,
-            close: close, adjustedClose: adjusted, volume: unknown,
-            returns: anyReturn && !anyPrice ? returns : []))
-      }
+      for ticker in tickers { out.append(try readSeries(s, ticker: ticker, full: false)) }
     } catch {
       try? exec("ROLLBACK")
       throw error
     }
     try exec("COMMIT")
     return out
+  }
+
+  /// Runs a bars query for `ticker` (columns: exchange, date, close, adj_close, ret, then open,
+  /// high, low, volume when `full`) into a series, oldest first; `nil` when the store has no
+  /// such ticker. Without `full`, open, high, low and volume come back unknown (NaN).
+  /// Return-only securities come back as return series. The caller holds the lock.
+  private func readSeries(_ s: OpaquePointer, ticker: String, full: Bool) throws -> PriceSeries? {
+    bind(s, 1, ticker)
+    defer { sqlite3_reset(s) }
+    var exchangeName: String? = nil
+    var dates: [CivilDate] = []
+    var close: [Double] = []
+    var adjusted: [Double] = []
+    var returns: [Double] = []
+    var open: [Double] = []
+    var high: [Double] = []
+    var low: [Double] = []
+    var volume: [Double] = []
+    var anyReturn = false
+    var anyPrice = false
+    while try step(s, "read bars") {
+      if exchangeName == nil { exchangeName = columnText(s, 0) ?? "" }
+      guard let d = readISO(s, 1) else {
+        throw PriceStoreError.sqlite(
+          path: path, operation: "read the bars of \(ticker)", message: "a stored date is not YYYY-MM-DD")
+      }
+      dates.append(d)
+      let c = columnDouble(s, 2)
+      let a = columnDouble(s, 3)
+      let r = columnDouble(s, 4)
+      close.append(c)
+      adjusted.append(a)
+      returns.append(r)
+      anyReturn = anyReturn || !r.isNaN
+      anyPrice = anyPrice || !c.isNaN || !a.isNaN
+      if full {
+        open.append(columnDouble(s, 5))
+        high.append(columnDouble(s, 6))
+        low.append(columnDouble(s, 7))
+        volume.append(columnDouble(s, 8))
+      }
+    }
+    guard let exchangeName else { return nil }
+    return PriceSeries(
+      ticker: ticker, exchange: Exchange.named(exchangeName) ?? .xnys, dates: dates, open: open, high: high,
+      low: low, close: close, adjustedClose: adjusted, volume: volume,
+      returns: anyReturn && !anyPrice ? returns : [])
   }
 
   /// Every stored ticker, sorted.
