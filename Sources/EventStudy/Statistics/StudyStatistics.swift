@@ -497,12 +497,7 @@ public enum StudyStatistics {
       let lo = max(af, bf)
       let hi = min(al, bl)
       guard lo <= hi, lo.days(to: hi) + 1 >= minimum else { return .nan }
-      var c = 0.0
-      var sx = 0.0
-      var sy = 0.0
-      var sxx = 0.0
-      var syy = 0.0
-      var sxy = 0.0
+      var m = CoMoments()
       if pb[i0].gridBase != 0 && pb[i0].gridBase == pb[j0].gridBase {
         // Same session grid: the common dates are the common indices.
         let from = max(pb[i0].dates.startIndex, pb[j0].dates.startIndex)
@@ -514,22 +509,11 @@ public enum StudyStatistics {
             for k in from..<max(from, to) {
               let u = x[k - ox]
               let v = y[k - oy]
-              if u.isFinite && v.isFinite {
-                c += 1
-                sx += u
-                sy += v
-                sxx += u * u
-                syy += v * v
-                sxy += u * v
-              }
+              m.add(u, v)
             }
           }
         }
-        guard c >= Double(minimum) else { return .nan }
-        let vx = sxx - sx * sx / c
-        let vy = syy - sy * sy / c
-        guard vx > 0, vy > 0 else { return .nan }
-        return (sxy - sx * sy / c) / (vx * vy).squareRoot()
+        return m.correlation(minimum: minimum)
       }
       var i = pb[i0].dates.startIndex
       var j = pb[j0].dates.startIndex
@@ -547,23 +531,12 @@ public enum StudyStatistics {
         } else {
           let u = ax[i - ia]
           let v = by[j - ib]
-          if u.isFinite && v.isFinite {
-            c += 1
-            sx += u
-            sy += v
-            sxx += u * u
-            syy += v * v
-            sxy += u * v
-          }
+          m.add(u, v)
           i += 1
           j += 1
         }
       }
-      guard c >= Double(minimum) else { return .nan }
-      let vx = sxx - sx * sx / c
-      let vy = syy - sy * sy / c
-      guard vx > 0, vy > 0 else { return .nan }
-      return (sxy - sx * sy / c) / (vx * vy).squareRoot()
+      return m.correlation(minimum: minimum)
     }
     // The pairs-of-pairs: every (i, j > i) by rows, or a seeded sample of (i, j ≠ i).
     let sampled = total > maximumPairs
@@ -622,5 +595,35 @@ public enum StudyStatistics {
     }
     let k = counts.reduce(0, +)
     return (k > 0 ? sums.reduce(0, +) / Double(k) : .nan, k)
+  }
+}
+
+/// Running sums for a Pearson correlation over the pairs where both values are finite.
+struct CoMoments {
+  var c = 0.0
+  var sx = 0.0
+  var sy = 0.0
+  var sxx = 0.0
+  var syy = 0.0
+  var sxy = 0.0
+
+  /// Adds (u, v) when both are finite.
+  @inline(__always) mutating func add(_ u: Double, _ v: Double) {
+    guard u.isFinite && v.isFinite else { return }
+    c += 1
+    sx += u
+    sy += v
+    sxx += u * u
+    syy += v * v
+    sxy += u * v
+  }
+
+  /// The correlation, or NaN below `minimum` pairs or without variance.
+  func correlation(minimum: Int) -> Double {
+    guard c >= Double(minimum) else { return .nan }
+    let vx = sxx - sx * sx / c
+    let vy = syy - sy * sy / c
+    guard vx > 0, vy > 0 else { return .nan }
+    return (sxy - sx * sy / c) / (vx * vy).squareRoot()
   }
 }
