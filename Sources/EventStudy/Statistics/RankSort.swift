@@ -16,8 +16,15 @@ struct RankEntry {
 /// stable; ranks average ties, so order among equal values does not matter.
 enum RankSort {
   static func sort(_ a: UnsafeMutableBufferPointer<RankEntry>) {
+    var scratch = RankScratch()
+    sort(a, scratch: &scratch)
+  }
+
+  /// As `sort(_:)`, with the bucket pass's work arrays taken from `scratch` (one per thread, reused
+  /// across the pairs it ranks, so ranking allocates nothing once they have grown).
+  static func sort(_ a: UnsafeMutableBufferPointer<RankEntry>, scratch: inout RankScratch) {
     guard a.count > 1 else { return }
-    if a.count > 32 && bucketSort(a) { return }
+    if a.count > 32 && bucketSort(a, scratch: &scratch) { return }
     let depth = 2 * (Int.bitWidth - a.count.leadingZeroBitCount)
     introsort(a, a.startIndex, a.endIndex - 1, depth: depth)
   }
@@ -35,43 +42,54 @@ enum RankSort {
   /// insertion pass sorts within buckets: O(n) for the bell-shaped residuals a study ranks.
   /// Returns `false`, leaving `a` as it was, when the values are too concentrated for that
   /// (more than 64 in one bucket) or their range overflows; the caller then uses `introsort`.
-  private static func bucketSort(_ a: UnsafeMutableBufferPointer<RankEntry>) -> Bool {
+  private static func bucketSort(_ a: UnsafeMutableBufferPointer<RankEntry>, scratch: inout RankScratch)
+    -> Bool
+  {
     let n = a.count
+    guard n < 1 << 29 else { return false }  // bucket counts are Int32
     var lo = a[0].value
     var hi = lo
+    var finite = true
     for e in a {
-      guard e.value.isFinite else { return false }  // not for NaN or ±∞: the quicksort copes
-      lo = min(lo, e.value)
-      hi = max(hi, e.value)
+      let v = e.value
+      finite = finite && v.isFinite
+      lo = v < lo ? v : lo
+      hi = v > hi ? v : hi
     }
+    guard finite else { return false }  // not for NaN or ±∞: the quicksort copes
     guard hi > lo else { return true }  // all equal: already sorted
     let buckets = 2 * n
     let scale = Double(buckets) / (hi - lo)
     guard (hi - lo).isFinite, scale.isFinite, scale > 0 else { return false }
-    var start = [Int32](repeating: 0, count: buckets + 1)
+    if scratch.start.count < buckets + 1 { scratch.start = [Int32](repeating: 0, count: buckets + 1) }
+    if scratch.sorted.count < n {
+      scratch.sorted = [RankEntry](repeating: RankEntry(value: 0, slot: 0), count: n)
+    }
     var tallest: Int32 = 0
-    start.withUnsafeMutableBufferPointer { c in
+    let fits = scratch.start.withUnsafeMutableBufferPointer { c -> Bool in
+      for b in 0...buckets { c[b] = 0 }
+      // Counts and starts stay below n + 1 ≤ Int32.max: wrapping arithmetic cannot wrap.
       for e in a {
         let b = min(Int((e.value - lo) * scale), buckets - 1)
-        c[b + 1] += 1
+        c[b + 1] &+= 1
       }
       for b in 0..<buckets {
-        tallest = max(tallest, c[b + 1])
-        c[b + 1] += c[b]
+        let k = c[b + 1]
+        tallest = k > tallest ? k : tallest
+        c[b + 1] = k &+ c[b]
       }
-    }
-    guard tallest <= 64 else { return false }
-    let sorted = [RankEntry](unsafeUninitializedCapacity: n) { out, count in
-      start.withUnsafeMutableBufferPointer { c in
+      guard tallest <= 64 else { return false }
+      scratch.sorted.withUnsafeMutableBufferPointer { out in
         for e in a {
           let b = min(Int((e.value - lo) * scale), buckets - 1)
           out[Int(c[b])] = e
-          c[b] += 1
+          c[b] &+= 1
         }
+        if let to = a.baseAddress, let from = out.baseAddress { to.update(from: from, count: n) }
       }
-      count = n
+      return true
     }
-    _ = sorted.withUnsafeBufferPointer { a.update(fromContentsOf: $0) }
+    guard fits else { return false }
     insertionSort(a, a.startIndex, a.endIndex - 1)
     return true
   }
@@ -172,4 +190,14 @@ enum RankSort {
       end -= 1
     }
   }
+}
+
+/// Work arrays of the bucket pass, kept between sorts by one thread.
+struct RankScratch {
+  /// Bucket starts (2n + 1).
+  var start: [Int32] = []
+  /// The values distributed over the buckets (n).
+  var sorted: [RankEntry] = []
+  /// The entries being ranked (the caller's buffer).
+  var entries: [RankEntry] = []
 }

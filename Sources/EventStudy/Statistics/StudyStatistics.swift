@@ -122,23 +122,32 @@ public enum StudyStatistics {
       let me = self
       slots.withUnsafeMutableBufferPointer { buffer in
         let out = SendableBuffer(buffer)
-        let work: @Sendable (Int) -> Void = { k in
-          let i = indices[k]
-          // Residuals are recomputed when the run did not keep them (keepEstimationResiduals off).
-          let residuals = result.estimationResiduals(ofPair: i)?.residuals ?? []
-          out.buffer[k] = me.prepare(
-            result.pairs[i], index: i, residuals: residuals, returnKind: p.returnKind)
+        // Chunks of pairs, each with one rank scratch reused pair after pair.
+        let chunk = 256
+        let chunks = (indices.count + chunk - 1) / chunk
+        let work: @Sendable (Int) -> Void = { c in
+          var scratch = RankScratch()
+          for k in (c * chunk)..<min(indices.count, (c + 1) * chunk) {
+            let i = indices[k]
+            // Residuals are recomputed when the run did not keep them (keepEstimationResiduals off).
+            let residuals = result.estimationResiduals(ofPair: i)?.residuals ?? []
+            out.buffer[k] = me.prepare(
+              result.pairs[i], index: i, residuals: residuals, returnKind: p.returnKind, scratch: &scratch)
+          }
         }
-        if indices.count < 128 || p.threads == 1 {
-          for k in indices.indices { work(k) }
+        if chunks < 2 || p.threads == 1 {
+          for c in 0..<chunks { work(c) }
         } else {
-          DispatchQueue.concurrentPerform(iterations: indices.count) { work($0) }
+          DispatchQueue.concurrentPerform(iterations: chunks) { work($0) }
         }
       }
       pairs = slots.compactMap { $0 }
     }
 
-    func prepare(_ pr: PairResult, index: Int, residuals res: [Double], returnKind: ReturnKind) -> PairData {
+    func prepare(
+      _ pr: PairResult, index: Int, residuals res: [Double], returnKind: ReturnKind,
+      scratch: inout RankScratch
+    ) -> PairData {
       let days = span.end - span.start + 1
       let est = pr.estimation
       let estLength = estimation.end - estimation.start + 1
@@ -164,7 +173,8 @@ public enum StudyStatistics {
         if r > 0 { positive += 1 }
       }
       let sigma = est?.sigma ?? .nan
-      let (rankD, sarRank) = ranks(residuals: res, tau0: tau0, ar: ar, standardizable: sigma > 0)
+      let (rankD, sarRank) = ranks(
+        residuals: res, tau0: tau0, ar: ar, standardizable: sigma > 0, scratch: &scratch)
       var car: [Double] = []
       var bhar: [Double] = []
       var scar: [Double] = []
@@ -201,12 +211,21 @@ public enum StudyStatistics {
     func ranks(residuals res: [Double], tau0: Int, ar: [Double], standardizable: Bool) -> (
       rankD: [Float], sarRank: [Float]
     ) {
+      var scratch = RankScratch()
+      return ranks(residuals: res, tau0: tau0, ar: ar, standardizable: standardizable, scratch: &scratch)
+    }
+
+    /// As `ranks(residuals:tau0:ar:standardizable:)`, sorting in `scratch`'s arrays.
+    func ranks(
+      residuals res: [Double], tau0: Int, ar: [Double], standardizable: Bool, scratch: inout RankScratch
+    ) -> (rankD: [Float], sarRank: [Float]) {
       var rankD = [Float](repeating: .nan, count: axisHi - axisLo + 1)
       var sarRank = [Float](repeating: .nan, count: res.count)
       guard !res.isEmpty else { return (rankD, sarRank) }
       // slot ≥ 0: residual `slot`; slot < 0: event day −1 − slot.
-      var entries: [RankEntry] = []
-      entries.reserveCapacity(res.count + ar.count)
+      var entries = scratch.entries
+      scratch.entries = []
+      entries.removeAll(keepingCapacity: true)
       for (j, r) in res.enumerated() where r.isFinite { entries.append(RankEntry(value: r, slot: Int32(j))) }
       for (k, a) in ar.enumerated() where a.isFinite {
         let tau = span.start + k
@@ -214,10 +233,11 @@ public enum StudyStatistics {
           entries.append(RankEntry(value: a, slot: Int32(-1 - k)))
         }
       }
+      defer { scratch.entries = entries }
       let half = Double(entries.count + 1) / 2
       let (spanStart, lo, hi) = (span.start, axisLo, axisHi)
       entries.withUnsafeMutableBufferPointer { e in
-        RankSort.sort(e)
+        RankSort.sort(e, scratch: &scratch)
         rankD.withUnsafeMutableBufferPointer { rd in
           sarRank.withUnsafeMutableBufferPointer { sr in
             var residualsBefore = 0
@@ -262,17 +282,10 @@ public enum StudyStatistics {
       seed: options.seed ^ SplitMix64.fnv1a(name), sequential: options.sequential)
     // CDA: event-time AAR over the estimation window.
     let estimationAAR = eventTimeMeans(pairs, from: prep.estimation.start, to: prep.estimation.end) {
-      p, add in
-      p.residuals.withUnsafeBufferPointer { r in
-        for j in r.indices { add(p.estTau0 + j, r[j]) }
-      }
+      ($0.estTau0, $0.residuals)
     }.map(\.mean)
     // Corrado: mean demeaned rank per event day, and S_K over every day with a rank.
-    let rankMeans = eventTimeMeans(pairs, from: prep.axisLo, to: prep.axisHi) { p, add in
-      p.rankD.withUnsafeBufferPointer { r in
-        for k in r.indices { add(prep.axisLo + k, Double(r[k])) }
-      }
-    }
+    let rankMeans = eventTimeMeans(pairs, from: prep.axisLo, to: prep.axisHi) { (prep.axisLo, $0.rankD) }
     var sk2 = 0.0
     var tRank = 0
     for m in rankMeans where m.n > 0 {
@@ -322,16 +335,17 @@ public enum StudyStatistics {
         if q < windowCount {
           let w = prep.windows[q]
           out.buffer[q] = tests(
-            window: w, car: pairs.map { $0.car[q] }, bhar: pairs.map { $0.bhar[q] },
-            scar: pairs.map { $0.scar[q] },
-            csar: pairs.map { $0.csar[q] }, seedKey: "\(name)|w\(w.start):\(w.end)")
+            window: w, car: valuesPerPair(pairs) { $0.pointee.car[q] },
+            bhar: valuesPerPair(pairs) { $0.pointee.bhar[q] },
+            scar: valuesPerPair(pairs) { $0.pointee.scar[q] },
+            csar: valuesPerPair(pairs) { $0.pointee.csar[q] }, seedKey: "\(name)|w\(w.start):\(w.end)")
         } else {
           let k = q - windowCount
           let tau = prep.span.start + k
-          let sar = pairs.map { $0.sar[k] }
+          let sar = valuesPerPair(pairs) { $0.pointee.sar[k] }
           out.buffer[q] = tests(
-            window: EventWindow(tau, tau), car: pairs.map { $0.ar[k] }, bhar: pairs.map { $0.bhar1[k] },
-            scar: sar, csar: sar, seedKey: nil)
+            window: EventWindow(tau, tau), car: valuesPerPair(pairs) { $0.pointee.ar[k] },
+            bhar: valuesPerPair(pairs) { $0.pointee.bhar1[k] }, scar: sar, csar: sar, seedKey: nil)
         }
       }
       if pairs.count < 200 || options.sequential {
@@ -352,7 +366,11 @@ public enum StudyStatistics {
     var days: [DaySummary] = []
     var cumulative = [Double](repeating: 0, count: pairs.count)
     for k in 0..<dayCount {
-      for i in pairs.indices { cumulative[i] += pairs[i].ar[k] }
+      pairs.withUnsafeBufferPointer { pb in
+        cumulative.withUnsafeMutableBufferPointer { c in
+          for i in pb.indices { c[i] += pb[i].ar[k] }
+        }
+      }
       guard let r = rows[windowCount + k] else { continue }
       let cum = AggregateTests.meanSD(cumulative)
       days.append(
@@ -366,27 +384,50 @@ public enum StudyStatistics {
       correlationPairs: rCount, windows: windows, days: days)
   }
 
-  /// Mean over pairs of the finite values each pair reports for τ in `from...to`, with counts:
-  /// `values(pair, add)` calls `add(τ, value)` for its values (τ ascending; others ignored).
-  /// Sums run pair by pair in order, so the result does not depend on anything but the input.
-  static func eventTimeMeans(
-    _ pairs: [PairData], from: Int, to: Int, _ values: (PairData, (Int, Double) -> Void) -> Void
+  /// One value per pair, read in place (no copy of the pairs' arrays).
+  @inline(__always)
+  static func valuesPerPair(_ pairs: [PairData], _ value: (UnsafePointer<PairData>) -> Double) -> [Double] {
+    pairs.withUnsafeBufferPointer { pb in
+      [Double](unsafeUninitializedCapacity: pb.count) { out, count in
+        if let base = pb.baseAddress {
+          for i in 0..<pb.count { out[i] = value(base + i) }
+        }
+        count = pb.count
+      }
+    }
+  }
+
+  /// Mean over pairs of the finite values of one per-pair series for τ in `from...to`, with counts:
+  /// `column(pair)` gives τ of the series' first value and the values (τ ascending; values outside
+  /// `from...to` are ignored). Sums run pair by pair in order, so the result does not depend on
+  /// anything but the input.
+  static func eventTimeMeans<T: BinaryFloatingPoint>(
+    _ pairs: [PairData], from: Int, to: Int, _ column: (PairData) -> (tau0: Int, values: [T])
   ) -> [(mean: Double, n: Int)] {
     guard from <= to else { return [] }
-    var sums = [Double](repeating: 0, count: to - from + 1)
-    var counts = [Int](repeating: 0, count: to - from + 1)
+    let length = to - from + 1
+    var sums = [Double](repeating: 0, count: length)
+    var counts = [Double](repeating: 0, count: length)
     sums.withUnsafeMutableBufferPointer { s in
       counts.withUnsafeMutableBufferPointer { c in
-        for i in pairs.indices {
-          values(pairs[i]) { tau, v in
-            guard tau >= from && tau <= to && v.isFinite else { return }
-            s[tau - from] += v
-            c[tau - from] += 1
+        for p in pairs {
+          let (tau0, values) = column(p)
+          values.withUnsafeBufferPointer { v in
+            // Values j with from ≤ τ0 + j ≤ to.
+            let lo = min(v.count, max(0, from - tau0))
+            let hi = max(lo, min(v.count, to - tau0 + 1))
+            let base = tau0 - from
+            for j in lo..<hi {
+              let x = Double(v[j])
+              let finite = x.isFinite
+              s[base + j] += finite ? x : 0
+              c[base + j] += finite ? 1 : 0
+            }
           }
         }
       }
     }
-    return zip(sums, counts).map { $1 > 0 ? ($0 / Double($1), $1) : (.nan, 0) }
+    return zip(sums, counts).map { $1 > 0 ? ($0 / $1, Int($1)) : (.nan, 0) }
   }
 
   struct CorradoPieces {
@@ -418,9 +459,11 @@ public enum StudyStatistics {
     guard n >= 2, sd > 0 else { return TestResult(statistic: .nan, p: .nan, n: n) }
     let axis = estimation.end - estimation.start + 1
     var sums = [Double](repeating: 0, count: axis)
-    var counts = [Int](repeating: 0, count: axis)
+    var counts = [Double](repeating: 0, count: axis)
     var cw = 0.0
-    // One pass per pair over its residuals, through unsafe buffers (no copies, no bounds checks).
+    // One pass per pair over its residuals, through unsafe buffers (no copies, no bounds checks),
+    // branch-free: x against v is a coin flip the predictor cannot learn, and a missing residual
+    // adds zero instead of skipping, so the loop has no branch at all.
     pairs.withUnsafeBufferPointer { pb in
       sums.withUnsafeMutableBufferPointer { sb in
         counts.withUnsafeMutableBufferPointer { cb in
@@ -429,28 +472,37 @@ public enum StudyStatistics {
             let sigma = pb[i].sigma
             let t1 = Double(pb[i].validResiduals + 2)
             let offset = pb[i].estTau0 - estimation.start
-            var less = 0
-            var equal = 0
+            var less = 0.0
+            var equal = 0.0
             pb[i].residuals.withUnsafeBufferPointer { res in
               pb[i].sarRank.withUnsafeBufferPointer { rk in
-                for j in 0..<min(res.count, rk.count) {
+                let count = min(res.count, rk.count)
+                // Residuals on the axis (all of them unless the window was clipped).
+                let from = min(count, max(0, -offset))
+                let to = max(from, min(count, axis - offset))
+                for j in 0..<from where res[j].isFinite {
+                  less += res[j] / sigma < v ? 1 : 0
+                  equal += res[j] / sigma == v ? 1 : 0
+                }
+                for j in from..<to {
                   let r = res[j]
-                  guard r.isFinite else { continue }
-                  // Branch-free: x against v is a coin flip the predictor cannot learn.
+                  let finite = r.isFinite
                   let x = r / sigma
-                  let below = x < v ? 1 : 0
-                  let tie = x == v ? 1 : 0
-                  less &+= below
-                  equal &+= tie
-                  let rank = Double(rk[j]) + Double(1 - below - tie) + 0.5 * Double(tie)
-                  let k = offset + j
-                  guard k >= 0 && k < axis else { continue }
-                  sb[k] += rank / t1 - 0.5
-                  cb[k] += 1
+                  let below: Double = finite && x < v ? 1 : 0
+                  let tie: Double = finite && x == v ? 1 : 0
+                  less += below
+                  equal += tie
+                  let rank = Double(rk[j]) + (1 - below - tie) + 0.5 * tie
+                  sb[offset + j] += finite ? rank / t1 - 0.5 : 0
+                  cb[offset + j] += finite ? 1 : 0
+                }
+                for j in to..<count where res[j].isFinite {
+                  less += res[j] / sigma < v ? 1 : 0
+                  equal += res[j] / sigma == v ? 1 : 0
                 }
               }
             }
-            cw += (Double(less) + 1 + Double(equal) / 2) / t1 - 0.5
+            cw += (less + 1 + equal / 2) / t1 - 0.5
           }
         }
       }
@@ -460,8 +512,8 @@ public enum StudyStatistics {
     var s2 = u0 * u0
     var tt = 1
     for (s, c) in zip(sums, counts) where c > 0 {
-      let u = s / Double(c)
-      s2 += Double(c) / nn * u * u
+      let u = s / c
+      s2 += c / nn * u * u
       tt += 1
     }
     let su = (s2 / Double(tt)).squareRoot()
