@@ -21,25 +21,7 @@ struct IngestCommand: ParsableCommand {
   @Option(help: "Ticker for every row (overrides the ticker column and the file name).")
   var ticker: String?
 
-  @Option(help: "Exchange MIC or name (XNYS, XSHG, XASX, XHKG, XLON, XTKS, …).")
-  var exchange: String?
-
-  @Option(
-    name: .customLong("date-format"),
-    help: "Date format, e.g. YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, DD.MM.YYYY, YYYYMMDD, \"Mon D, YYYY\".")
-  var dateFormat: String?
-
-  @Option(help: "Field delimiter: one character, or tab, comma, semicolon, pipe.")
-  var delimiter: String?
-
-  @Option(help: "Decimal mark: . or ,")
-  var decimal: String?
-
-  @Option(
-    help:
-      "Column role override role=header (roles: date, ticker, open, high, low, close, adj_close, volume, return); repeatable."
-  )
-  var column: [String] = []
+  @OptionGroup var reading: IngestOptions
 
   @Flag(
     inversion: .prefixedNo,
@@ -49,26 +31,14 @@ struct IngestCommand: ParsableCommand {
   @Flag(name: .customLong("dry-run"), help: "Print what was detected without writing the store.")
   var dryRun = false
 
-  @Option(
-    help:
-      "Threads that parse one file: 0 = one per core (one less when storing), 1 = sequential (same result either way)."
-  )
-  var threads = 0
-
   @Flag(help: "No progress on stderr.")
   var quiet = false
 
   func run() throws {
     let log = Diagnostics(quiet: quiet)
-    var settings = IngestSettings()
+    var settings = reading.settings
     settings.ticker = ticker
-    settings.exchange = exchange
-    settings.dateFormat = dateFormat
-    settings.delimiter = delimiter
-    settings.decimal = decimal
-    settings.columns = column
     settings.returns = returns
-    settings.threads = threads
     _ = try IngestStage.run(
       paths: paths, database: db, settings: settings, dryRun: dryRun,
       onFile: { report in

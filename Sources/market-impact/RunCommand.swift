@@ -31,6 +31,15 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Publication date for articles that carry none (YYYY-MM-DD).")
   var published: String?
 
+  @OptionGroup(title: "Reading the price CSVs") var reading: IngestOptions
+
+  @Flag(
+    name: .customLong("input-returns"), inversion: .prefixedNo,
+    help:
+      "The price CSVs hold returns (--input-returns) or prices (--no-input-returns); default: decided per file."
+  )
+  var inputReturns: Bool? = nil
+
   @OptionGroup var study: StudyOptions
 
   @Flag(help: "No progress or summary on stderr.")
@@ -41,7 +50,10 @@ struct RunCommand: ParsableCommand {
     var extract = ExtractSettings()
     extract.tickerFiles = tickers
     extract.published = published
-    let job = RunJob(articles: articles, prices: prices, out: out, extract: extract, study: study.settings)
+    var ingest = reading.settings
+    ingest.returns = inputReturns
+    let job = RunJob(
+      articles: articles, prices: prices, out: out, ingest: ingest, extract: extract, study: study.settings)
     let outcome = try RunStage.perform(job, argv: CommandLine.arguments, log: log.log)
     log.say(ReportStage.summary(outcome.study))
     log.say("wrote \(outcome.written.count) files into \(out)")

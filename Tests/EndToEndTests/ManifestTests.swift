@@ -164,6 +164,33 @@ import Testing
     }
   }
 
+  /// `run` takes `ingest`'s reading overrides (`--input-returns` being `ingest --returns`, since
+  /// `run --returns` is the study's return kind) and records them for `rerun`.
+  @Test func runTakesTheIngestOverrides() throws {
+    let dir = try Binary.temporaryDirectory()
+    let out = dir.appendingPathComponent("out")
+    let r = try Binary.run([
+      "run", "--articles", Binary.sample("articles"), "--prices", Binary.sample("prices"), "--tickers",
+      Binary.sample("tickers.csv"), "--out", out.path, "--no-input-returns", "--date-format", "YYYY-MM-DD",
+      "--returns", "log", "--quiet",
+    ])
+    #expect(r.status == 0, "stderr: \(r.err)")
+    let parameters = try #require(
+      try json(out.appendingPathComponent("run.json"))["parameters"] as? [String: Any])
+    let ingest = try #require(parameters["ingest"] as? [String: Any])
+    #expect(ingest["returns"] as? Bool == false)
+    #expect(ingest["dateFormat"] as? String == "YYYY-MM-DD")
+    #expect((parameters["study"] as? [String: Any])?["returns"] as? String == "log")
+    let bad = try Binary.run([
+      "run", "--articles", Binary.sample("articles"), "--prices", Binary.sample("prices"), "--out",
+      dir.appendingPathComponent("bad").path, "--date-format", "DD.MM.YYYY",
+    ])
+    // Every sample file has ISO (or YYYYMMDD) dates: read as D.M.Y no row is usable, and each
+    // file is named with its first problem.
+    #expect(bad.err.contains("MP.csv: none of the 900 data rows could be used"), "stderr: \(bad.err)")
+    #expect(bad.err.contains("MP.csv:2:1: cannot read date \"2022-06-01\""))
+  }
+
   @Test func rerunRefusesAChangedInput() throws {
     let dir = try Binary.temporaryDirectory()
     let db = try ingest(dir)
