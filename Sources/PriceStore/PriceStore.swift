@@ -18,6 +18,8 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
   let readOnly: Bool
   let lock = NSLock()
   var statements: [String: OpaquePointer] = [:]
+  /// Connections the last `studySeries(for:)` read on (1 or 2).
+  var studyReadConnections = 0
 
   /// The schema, as `sqlite3 DB .schema` shows it.
   public static let schema = """

@@ -1,4 +1,5 @@
 import CSQLite
+import Dispatch
 import MarketData
 
 /// One stored security with its coverage.
@@ -38,23 +39,81 @@ extension PriceStore {
   /// The study's view of several tickers (see `PriceSource.studySeries(for:)`), read in one
   /// read transaction: dates, close, adjusted close and returns; open, high, low and volume are
   /// not read (NaN).
+  ///
+  /// Many tickers are read on two connections at once, each in its own read transaction, when
+  /// both see the same committed state: the same number of `ingest_log` rows and the same last id
+  /// (every write to the store is an ingest, which adds its log row in the transaction that
+  /// writes its bars). Otherwise, or for an in-memory store, one connection reads them all.
   public func studySeries(for tickers: [String]) throws -> [PriceSeries?] {
     lock.lock()
     defer { lock.unlock() }
     try exec("BEGIN")
-    var out: [PriceSeries?] = []
     do {
-      let s = try statement(
-        """
-        SELECT s.exchange, b.date, b.close, b.adj_close, b.ret
-        FROM securities s JOIN bars b ON b.security_id = s.id WHERE s.ticker = ?1 ORDER BY b.date
-        """)
-      for ticker in tickers { out.append(try readSeries(s, ticker: ticker, full: false)) }
+      var out: [PriceSeries?]
+      studyReadConnections = 1
+      if tickers.count >= 64, let second = try secondReader(matching: try ingestMark()) {
+        studyReadConnections = 2
+        defer { second.endRead() }
+        let half = tickers.count / 2
+        let first = Array(tickers[..<half])
+        let rest = Array(tickers[half...])
+        let parts = [ReadPart(first), ReadPart(rest)]
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+          parts[k].result = Result { try (k == 0 ? self : second).readStudySeries(parts[k].tickers) }
+        }
+        out = try parts[0].result.get() + parts[1].result.get()
+      } else {
+        out = try readStudySeries(tickers)
+      }
+      try exec("COMMIT")
+      return out
     } catch {
       try? exec("ROLLBACK")
       throw error
     }
-    try exec("COMMIT")
+  }
+
+  /// `count(*)` and `max(id)` of `ingest_log`, read in the current transaction.
+  func ingestMark() throws -> [Int64] {
+    let s = try statement("SELECT count(*), coalesce(max(id), 0) FROM ingest_log")
+    defer { sqlite3_reset(s) }
+    guard try step(s, "read ingest_log") else { return [] }
+    return [sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1)]
+  }
+
+  /// A second read-only connection to this file inside a read transaction that sees `mark`, or
+  /// `nil` (in-memory store, cannot open, or the store changed in between).
+  func secondReader(matching mark: [Int64]) throws -> PriceStore? {
+    guard !mark.isEmpty, !path.isEmpty, path != ":memory:", !path.hasPrefix("file:"),
+      let other = try? PriceStore(path: path, readOnly: true)
+    else { return nil }
+    other.lock.lock()
+    defer { other.lock.unlock() }
+    guard (try? other.exec("BEGIN")) != nil else { return nil }
+    guard let m = try? other.ingestMark(), m == mark else {
+      try? other.exec("ROLLBACK")
+      return nil
+    }
+    return other
+  }
+
+  /// Ends the read transaction `secondReader` began.
+  func endRead() {
+    lock.lock()
+    defer { lock.unlock() }
+    try? exec("COMMIT")
+  }
+
+  /// Reads `tickers` with the study's columns (the caller holds the transaction).
+  private func readStudySeries(_ tickers: [String]) throws -> [PriceSeries?] {
+    let s = try statement(
+      """
+      SELECT s.exchange, b.date, b.close, b.adj_close, b.ret
+      FROM securities s JOIN bars b ON b.security_id = s.id WHERE s.ticker = ?1 ORDER BY b.date
+      """)
+    var out: [PriceSeries?] = []
+    out.reserveCapacity(tickers.count)
+    for ticker in tickers { out.append(try readSeries(s, ticker: ticker, full: false)) }
     return out
   }
 
@@ -210,4 +269,12 @@ extension PriceStore {
     }
     return rows
   }
+}
+
+/// One half of a two-connection read: its tickers and, once read, its series (each half is
+/// written by one thread only).
+private final class ReadPart: @unchecked Sendable {
+  let tickers: [String]
+  var result: Result<[PriceSeries?], Error> = .success([])
+  init(_ tickers: [String]) { self.tickers = tickers }
 }

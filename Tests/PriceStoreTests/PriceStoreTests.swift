@@ -127,6 +127,44 @@ let mp = PriceSeries(
     #expect(try store.store(file([mp], sha: "again")).unchanged == false)
   }
 
+  @Test func studySeriesOfManyTickersReadsOnTwoConnections() throws {
+    let path = tempDB()
+    let store = try PriceStore(path: path)
+    // Ticker k: closes k+1, k+2 on two days (k = 0…99), stored in one file.
+    let dates = [day("2024-03-01"), day("2024-03-04")]
+    let series = (0..<100).map { k in
+      PriceSeries(ticker: "T\(k)", exchange: .xnys, dates: dates, close: [Double(k) + 1, Double(k) + 2])
+    }
+    _ = try store.store(file(series, sha: "many"))
+    let wanted = (0..<100).map { "T\($0)" } + ["NOPE"] + ["T7"]
+    let got = try store.studySeries(for: wanted)
+    #expect(store.studyReadConnections == 2)
+    #expect(got.count == 102)
+    for k in 0..<100 {
+      let s = try #require(got[k])
+      #expect(s.ticker == "T\(k)" && s.dates == dates && s.close == [Double(k) + 1, Double(k) + 2])
+    }
+    #expect(got[100] == nil)
+    #expect(got[101]?.close == [8, 9])
+    // Few tickers, or an in-memory store: one connection, same series.
+    #expect(try store.studySeries(for: ["T3", "T4"]).map { $0?.close } == [[4, 5], [5, 6]])
+    #expect(store.studyReadConnections == 1)
+    let memory = try PriceStore(path: ":memory:")
+    _ = try memory.store(file(series, sha: "many"))
+    #expect(try memory.studySeries(for: wanted).map { $0?.close } == got.map { $0?.close })
+    #expect(memory.studyReadConnections == 1)
+    // A second connection that sees another committed state is refused (the caller reads alone).
+    try store.exec("BEGIN")
+    let mark = try store.ingestMark()
+    try store.exec("COMMIT")
+    #expect(mark == [1, 1])
+    #expect(try store.secondReader(matching: [0, 0]) == nil)
+    let second = try #require(try store.secondReader(matching: mark))
+    second.endRead()
+    // Every read transaction is closed again: a write goes through.
+    #expect(try store.store(file([mp], sha: "after")).unchanged == false)
+  }
+
   @Test func securityNameIsStoredAndKept() throws {
     let store = try PriceStore(path: tempDB())
     var named = PriceSeries(
