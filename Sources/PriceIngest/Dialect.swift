@@ -98,6 +98,8 @@ public struct IngestDialect: Sendable, CustomStringConvertible {
   public var quote: UInt8 = 34
   /// Length of a byte-order mark at the start (0 or 3).
   public var bomLength = 0
+  /// The file's text encoding (anything but UTF-8 is converted to UTF-8 before parsing).
+  public var encoding: SourceEncoding = .utf8
   /// `LF`, `CRLF` or `CR`.
   public var lineEnding = "LF"
   /// Lines before the header (notes, titles).
@@ -155,6 +157,7 @@ public struct IngestDialect: Sendable, CustomStringConvertible {
   public var description: String {
     var parts: [String] = []
     parts.append("delimiter \(IngestDialect.show(delimiter))")
+    if encoding != .utf8 { parts.append("encoding \(encoding.rawValue) (read as UTF-8)") }
     if bomLength > 0 { parts.append("BOM") }
     parts.append(lineEnding)
     if preambleLines > 0 { parts.append("\(preambleLines) preamble line\(preambleLines == 1 ? "" : "s")") }

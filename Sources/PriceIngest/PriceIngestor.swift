@@ -31,26 +31,35 @@ public struct PriceIngestor: Sendable {
   }
 
   /// Loads a file already in memory; `name` is used in messages and for the ticker.
-  public func load(bytes: [UInt8], name: String) throws(PriceIngestError) -> IngestedFile {
+  public func load(bytes original: [UInt8], name: String) throws(PriceIngestError) -> IngestedFile {
+    let head = Array(original.prefix(Sniffer.sampleBytes))
+    let transcoder = Transcoder(from: SourceEncoding.detect(head, complete: head.count == original.count))
+    let bytes = transcoder.map { t in original.withUnsafeBytes { t.convert($0, final: true) } } ?? original
     let sampleCount = min(bytes.count, Sniffer.sampleBytes)
     let sample = Array(bytes[0..<sampleCount])
-    let dialect = try Sniffer.sniff(
+    var dialect = try Sniffer.sniff(
       sample: sample, complete: sampleCount == bytes.count, file: name, options: options)
+    dialect.encoding = transcoder?.encoding ?? .utf8
     let loader = Loader(dialect: dialect, file: name, options: options, flushRows: nil, sink: nil)
     var sha = SHA256Digest()
-    sha.update(bytes)
+    sha.update(original)
     bytes.withUnsafeBytes { b in
       loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
     }
     if let e = loader.failure { throw e }
-    return try loader.finish(sha256: sha.finalizeHex(), byteCount: bytes.count)
+    return try loader.finish(sha256: sha.finalizeHex(), byteCount: original.count)
   }
 
   /// Only sniffs: the dialect the loader would use for `bytes` (the first 256 KiB are enough).
   public func sniff(bytes: [UInt8], name: String) throws(PriceIngestError) -> IngestDialect {
     let n = min(bytes.count, Sniffer.sampleBytes)
-    return try Sniffer.sniff(
-      sample: Array(bytes[0..<n]), complete: n == bytes.count, file: name, options: options)
+    let complete = n == bytes.count
+    var sample = Array(bytes[0..<n])
+    let transcoder = Transcoder(from: SourceEncoding.detect(sample, complete: complete))
+    if let transcoder { sample = sample.withUnsafeBytes { transcoder.convert($0, final: complete) } }
+    var dialect = try Sniffer.sniff(sample: sample, complete: complete, file: name, options: options)
+    dialect.encoding = transcoder?.encoding ?? .utf8
+    return dialect
   }
 
   /// Streams a file from disk. With `flushRows`, accumulated rows are handed to `sink` as
@@ -78,6 +87,11 @@ public struct PriceIngestor: Sendable {
         break
       }
       sample += chunk[0..<n]
+    }
+    if let transcoder = Transcoder(from: SourceEncoding.detect(sample, complete: eof)) {
+      return try ingestTranscoded(
+        fd: fd, path: path, sample: sample, eof: eof, transcoder: transcoder, flushRows: flushRows, sink: sink
+      )
     }
     let dialect = try Sniffer.sniff(sample: sample, complete: eof, file: path, options: options)
     let loader = Loader(dialect: dialect, file: path, options: options, flushRows: flushRows, sink: sink)
@@ -107,6 +121,42 @@ public struct PriceIngestor: Sendable {
         sha.update(piece)
         loader.feed(piece)
       }
+      if let e = loader.failure { throw e }
+    }
+    return try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
+  }
+
+  /// `ingest(path:flushRows:sink:)` for a file in an encoding other than UTF-8 (UTF-16, GB18030):
+  /// each piece is converted to UTF-8 before it is sniffed and parsed, in order on this thread;
+  /// line numbers are the file's own, the SHA-256 and byte count those of its bytes on disk.
+  func ingestTranscoded(
+    fd: Int32, path: String, sample: [UInt8], eof: Bool, transcoder: Transcoder, flushRows: Int?,
+    sink: @escaping (PriceSeries) throws -> Void
+  ) throws(PriceIngestError) -> IngestedFile {
+    var sha = SHA256Digest()
+    sha.update(sample)
+    var total = sample.count
+    let first = sample.withUnsafeBytes { transcoder.convert($0, final: eof) }
+    var dialect = try Sniffer.sniff(sample: first, complete: eof, file: path, options: options)
+    dialect.encoding = transcoder.encoding
+    let loader = Loader(dialect: dialect, file: path, options: options, flushRows: flushRows, sink: sink)
+    first.withUnsafeBytes { b in
+      loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
+    }
+    if let e = loader.failure { throw e }
+    var chunk = [UInt8](repeating: 0, count: PriceIngestor.chunkSize)
+    var done = eof
+    while !done {
+      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
+      done = n == 0
+      total += n
+      let piece = chunk.withUnsafeBytes { b -> [UInt8] in
+        let raw = UnsafeRawBufferPointer(rebasing: b[0..<n])
+        sha.update(raw)
+        return transcoder.convert(raw, final: done)
+      }
+      piece.withUnsafeBytes { loader.feed($0) }
       if let e = loader.failure { throw e }
     }
     return try loader.finish(sha256: sha.finalizeHex(), byteCount: total)

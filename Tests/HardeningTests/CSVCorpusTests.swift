@@ -48,8 +48,8 @@ enum Expected: Sendable {
       2, rejected: 2, securities: 1, reasons: ["expected 5 fields, found 3", "expected 5 fields, found 7"]),
     "nul_bytes.csv": .error(":3:12: binary data"),
     "control_bytes.csv": .error("binary data"),
-    "utf16le_bom.csv": .error("UTF-16"),
-    "utf16le_no_bom.csv": .error("UTF-16"),
+    "utf16le_bom.csv": .stored(1, rejected: 0, securities: 1),
+    "utf16le_no_bom.csv": .stored(2, rejected: 0, securities: 1),
     "invalid_utf8_tickers.csv": .stored(
       2, rejected: 2, securities: 1, reasons: ["not valid UTF-8"], findings: ["invalid_utf8"]),
     "invalid_utf8_header.csv": .stored(2, rejected: 0, securities: 1),

@@ -35,17 +35,6 @@ func loadBytes(_ bytes: [UInt8], name: String = "bad.csv") throws(PriceIngestErr
     #expect(throws: PriceIngestError.binary(file: "bad.csv", line: 3, column: 1)) { try loadBytes(png) }
   }
 
-  @Test func utf16IsRefusedWithTheEncodingNamed() {
-    var bytes: [UInt8] = [0xFF, 0xFE]
-    for u in "Date,Close\n2024-01-02,1\n".utf16 { bytes += [UInt8(u & 0xFF), UInt8(u >> 8)] }
-    #expect(throws: PriceIngestError.self) { try loadBytes(bytes) }
-    do {
-      _ = try loadBytes(bytes)
-    } catch {
-      #expect(error.description.contains("UTF-16"))
-    }
-  }
-
   @Test func hugeSingleLineIsRefusedWithBoundedReads() throws {
     // A 20 MB line with no newline (stands in for the 1 GB case): refused from the sample.
     let path = tempFile([UInt8](repeating: 0x37, count: 20 << 20))
