@@ -61,7 +61,10 @@ public struct StudySettings: Sendable, Equatable, Codable {
   /// Index tickers tried, in order, for each exchange when `market` is empty.
   public static let conventionalIndices: [String: [String]] = [
     "XNYS": ["SPY", "^GSPC", "IVV", "VOO", "VTI"],
-    "XSHG": ["000300.SS", "000300.SH", "510300.SS", "000001.SS"],
+    // CSI 300 under Yahoo's, other vendors' and the bare exchange code (a file named 000300.csv),
+    // its Shenzhen listing, an ETF on it, then the SSE Composite. Shenzhen shares use this entry
+    // too (XSHE follows the XSHG calendar).
+    "XSHG": ["000300.SS", "000300.SH", "000300", "399300.SZ", "510300.SS", "000001.SS"],
     "XASX": ["XJO.AX", "^AXJO", "STW.AX"],
     "XHKG": ["^HSI", "2800.HK"],
     "XLON": ["^FTSE", "ISF.L"],
