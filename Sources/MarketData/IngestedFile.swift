@@ -69,6 +69,9 @@ public struct IngestedFile: Sendable {
   public var rejects: [RejectedRow]
   /// Data-quality findings.
   public var findings: [QualityFinding]
+  /// What the reader had to assume about the file's layout, for the user to check (e.g. a header
+  /// naming more columns than the rows hold); also part of `dialect`.
+  public var notes: [String] = []
 
   /// Creates an ingested file.
   public init(

@@ -148,6 +148,7 @@ public enum IngestReportText {
     let shown = tickers.prefix(5).joined(separator: ",")
     s += tickers.count > 5 ? " [\(shown), … \(tickers.count) securities]" : " [\(shown)]"
     if let o = r.outcome, o.unchanged { s += " (unchanged since last ingest)" }
+    for note in f.notes { s += "\n  note: \(note)" }
     return s
   }
 }

@@ -100,6 +100,8 @@ public struct IngestDialect: Sendable, CustomStringConvertible {
   public var bomLength = 0
   /// The file's text encoding (anything but UTF-8 is converted to UTF-8 before parsing).
   public var encoding: SourceEncoding = .utf8
+  /// What the sniffer had to assume, for the user to check (`IngestedFile.notes`).
+  public var notes: [String] = []
   /// `LF`, `CRLF` or `CR`.
   public var lineEnding = "LF"
   /// Lines before the header (notes, titles).
@@ -171,6 +173,6 @@ public struct IngestDialect: Sendable, CustomStringConvertible {
     parts.append("dates \(dateFormat)\(dateNote.isEmpty ? "" : " (\(dateNote))")")
     parts.append(decimalComma ? "decimal comma" : "decimal point")
     parts.append(returns ? (returnsInPercent ? "returns in percent" : "returns") : "prices")
-    return parts.joined(separator: ", ")
+    return parts.joined(separator: ", ") + notes.map { "; note: \($0)" }.joined()
   }
 }

@@ -47,7 +47,9 @@ public struct PriceIngestor: Sendable {
       loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
     }
     if let e = loader.failure { throw e }
-    return try loader.finish(sha256: sha.finalizeHex(), byteCount: original.count)
+    var file = try loader.finish(sha256: sha.finalizeHex(), byteCount: original.count)
+    file.notes = dialect.notes
+    return file
   }
 
   /// Only sniffs: the dialect the loader would use for `bytes` (the first 256 KiB are enough).
@@ -123,7 +125,9 @@ public struct PriceIngestor: Sendable {
       }
       if let e = loader.failure { throw e }
     }
-    return try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
+    var file = try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
+    file.notes = dialect.notes
+    return file
   }
 
   /// `ingest(path:flushRows:sink:)` for a file in an encoding other than UTF-8 (UTF-16, GB18030):
@@ -159,7 +163,9 @@ public struct PriceIngestor: Sendable {
       piece.withUnsafeBytes { loader.feed($0) }
       if let e = loader.failure { throw e }
     }
-    return try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
+    var file = try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
+    file.notes = dialect.notes
+    return file
   }
 
   /// Streams a file without keeping its rows (what `ingest --dry-run` needs): the file with one

@@ -248,6 +248,23 @@ enum Sniffer {
       d.preambleLines = recs[tableStart].line - 1
       d.header = (1...width).map { "column\($0)" }
     }
+    if d.headerLine != nil && d.header.count != width {
+      let names = d.header.count
+      if names > width {
+        let unused = d.header[width...].map { "\"\($0)\"" }.joined(separator: ", ")
+        d.notes.append(
+          "the header (line \(d.headerLine ?? 1)) names \(names) columns but the rows hold \(width): values are "
+            + "matched to the first \(width) names by position, \(unused) \(names - width == 1 ? "has" : "have") none"
+        )
+      } else {
+        let others =
+          width - names == 1
+          ? "the last is named column\(width)" : "the others are named column\(names + 1)…column\(width)"
+        d.notes.append(
+          "the header (line \(d.headerLine ?? 1)) names \(names) columns but the rows hold \(width): \(others)"
+        )
+      }
+    }
     while d.header.count < width { d.header.append("column\(d.header.count + 1)") }
     let data = recs[firstData...].filter { $0.fields.count >= width }.prefix(300)
     func samples(_ col: Int) -> [[UInt8]] { data.map { col < $0.fields.count ? $0.fields[col] : [] } }

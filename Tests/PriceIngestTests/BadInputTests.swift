@@ -189,3 +189,26 @@ func loadBytes(_ bytes: [UInt8], name: String = "bad.csv") throws(PriceIngestErr
     #expect(a.finalizeHex() == SHA256Digest.hex(Array("abx".utf8)))
   }
 }
+
+/// A header whose width differs from the rows': read by position, and said so.
+@Suite struct HeaderWidthTests {
+  @Test func headerLongerThanTheRowsIsNoted() throws {
+    let f = try loadBytes(Array("Date|Open|Close\n2024-01-02|1\n2024-01-03|2\n".utf8), name: "X.csv")
+    #expect(f.rowsStored == 2 && f.rejects.isEmpty)
+    #expect(
+      f.notes == [
+        "the header (line 1) names 3 columns but the rows hold 2: values are matched to the first 2 names by position, \"Close\" has none"
+      ])
+    #expect(f.dialect.hasSuffix("; note: " + f.notes[0]))
+  }
+
+  @Test func headerShorterThanTheRowsIsNoted() throws {
+    let f = try loadBytes(Array("Date,Close\n2024-01-02,1.5,7\n2024-01-03,1.25,8\n".utf8), name: "X.csv")
+    #expect(f.rowsStored > 0)
+    #expect(f.notes == ["the header (line 1) names 2 columns but the rows hold 3: the last is named column3"])
+  }
+
+  @Test func matchingHeaderHasNoNote() throws {
+    #expect(try loadBytes(Array("Date,Close\n2024-01-02,1.5\n".utf8), name: "X.csv").notes.isEmpty)
+  }
+}
