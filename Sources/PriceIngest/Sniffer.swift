@@ -121,9 +121,34 @@ enum Sniffer {
         return (ex.tickerSuffix.isEmpty ? base : base + ex.tickerSuffix, ex)
       }
     }
+    // Alpha Vantage's CSV downloads: daily_IBM.csv, daily_adjusted_IBM.csv, weekly_IBM.csv, …
+    for prefix in [
+      "daily_adjusted_", "weekly_adjusted_", "monthly_adjusted_", "daily_", "weekly_", "monthly_",
+    ]
+    where name.lowercased().hasPrefix(prefix) && name.count > prefix.count {
+      name = String(name.dropFirst(prefix.count))
+      break
+    }
     let upper = name.uppercased()
     if upper.hasSuffix(".US") { return (String(upper.dropLast(3)), .xnys) }
     return (upper, Exchange.fromTickerSuffix(upper))
+  }
+
+  /// `true` for file names that vendors give every download, which name no security: Nasdaq.com's
+  /// `HistoricalData_1732650000000.csv`, investing.com's `… Historical Data.csv` and
+  /// `… Stock Price History.csv`, and bare words such as `download.csv` or `data.csv`.
+  static func isGenericFileName(_ path: String) -> Bool {
+    var name = String(path.split(separator: "/").last ?? Substring(path)).lowercased()
+    if let dot = name.lastIndex(of: "."), dot != name.startIndex { name = String(name[..<dot]) }
+    name = name.trimmingSpaces()
+    if name.hasPrefix("historicaldata") || name.hasSuffix("historical data")
+      || name.hasSuffix("price history")
+    {
+      return true
+    }
+    let bare = name.filter { !$0.isNumber && $0 != "_" && $0 != "-" && $0 != " " && $0 != "(" && $0 != ")" }
+    return ["download", "data", "export", "prices", "price", "table", "quotes", "chart", "history"].contains(
+      bare)
   }
 
   // swiftlint:disable:next function_body_length cyclomatic_complexity
@@ -420,6 +445,10 @@ enum Sniffer {
       if options.exchange == nil, let ex = Exchange.fromTickerSuffix(t) { d.fileExchange = ex }
     } else {
       d.ticker = fromName.ticker
+      if d.layout == .single && isGenericFileName(file) {
+        d.notes.append(
+          "the file name names no security: its series is called \"\(d.ticker)\"; name it with --ticker")
+      }
     }
     return d
   }

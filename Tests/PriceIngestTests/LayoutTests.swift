@@ -70,6 +70,32 @@ func day(_ s: String) -> CivilDate {
     #expect(s.adjustedClose.allSatisfy { $0.isNaN })
   }
 
+  @Test func alphaVantageFileNameGivesTicker() throws {
+    let csv = "timestamp,open,high,low,close,volume\n2025-11-25,12.10,12.20,11.95,12.08,980500\n"
+    #expect(try load(csv, name: "/tmp/daily_MP.csv").series.first?.ticker == "MP")
+    #expect(try load(csv, name: "daily_adjusted_IBM.csv").series.first?.ticker == "IBM")
+    #expect(try load(csv, name: "weekly_600111.SS.csv").series.first?.exchange == .xshg)
+    // A file named after nothing but the prefix keeps its name.
+    #expect(try load(csv, name: "daily_.csv").series.first?.ticker == "DAILY_")
+  }
+
+  @Test func vendorsGenericFileNamesAreNoted() throws {
+    let csv = "Date,Close/Last\n11/25/2025,$12.08\n11/26/2025,$12.34\n"
+    for name in [
+      "HistoricalData_1732650000000.csv", "MP Materials Stock Price History.csv", "REMX Historical Data.csv",
+      "download (3).csv", "data.csv",
+    ] {
+      let f = try load(csv, name: name)
+      #expect(f.series.first?.close == [12.08, 12.34])
+      #expect(f.notes.count == 1 && f.notes[0].hasSuffix("name it with --ticker"), "\(name)")
+    }
+    #expect(try load(csv, name: "MP.csv").notes.isEmpty)
+    var options = IngestOptions()
+    options.ticker = "MP"
+    let named = try PriceIngestor(options: options).load(bytes: Array(csv.utf8), name: "HistoricalData_1.csv")
+    #expect(named.notes.isEmpty && named.series.first?.ticker == "MP")
+  }
+
   @Test func dateCloseOnly() throws {
     let f = try load("Date,Close\n2020-06-22,10.0\n2020-06-23,9.90999984741211\n", name: "USAR.csv")
     let s = try #require(f.series.first)
