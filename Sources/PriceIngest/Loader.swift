@@ -143,7 +143,7 @@ final class RowBuffer {
 }
 
 /// Reads the records of one file into per-security accumulators.
-final class Loader: RecordSink {
+final class Loader {
   let dialect: IngestDialect
   let file: String
   let options: IngestOptions
@@ -245,7 +245,8 @@ final class Loader: RecordSink {
       let (t, ex) = resolve(dialect.ticker)
       accs.append(Accumulator(ticker: t, exchange: ex))
     }
-    reader.sink = self
+    reader.sink = Unmanaged.passUnretained(self)
+    if !options.handTokenizer { reader.fastPath = false }
   }
 
   /// Ticker as stored and its exchange.
