@@ -1,5 +1,11 @@
 import MarketData
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The days a security has rows for, as a bitset over the span it covers.
 struct DateSet {
   private var base: Int32 = 0
@@ -176,6 +182,20 @@ final class Loader {
   /// Value slots (0 open … 6 return) the file has.
   let slots: [Int]
 
+  /// Columns read as values, in slot order, and their slots (0 open … 6 return).
+  let valueCols: UnsafeMutablePointer<Int>
+  let valueSlots: UnsafeMutablePointer<Int>
+  let valueCount: Int
+  /// Longest date or ticker field remembered from the previous row.
+  static let cachedBytes = 32
+  /// The previous row's date bytes and date, and its ticker bytes and security.
+  let lastDateBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
+  var lastDateCount = -1
+  var lastDate = CivilDate(dayNumber: 0)
+  let lastTicker = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
+  var lastTickerCount = -1
+  var lastTick = 0
+
   var accs: [Accumulator] = []
   let rows: RowBuffer
   var tickerIndex: [String: Int] = [:]
@@ -234,6 +254,16 @@ final class Loader {
       .map(\.offset)
     }
     rows = RowBuffer(slots: slots)
+    let present = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
+      $0.element >= 0
+    }
+    valueCount = present.count
+    valueCols = .allocate(capacity: max(1, present.count))
+    valueSlots = .allocate(capacity: max(1, present.count))
+    for (k, p) in present.enumerated() {
+      valueCols[k] = p.element
+      valueSlots[k] = p.offset
+    }
     decimalComma = dialect.decimalComma
     returnScale = dialect.returnsInPercent ? 0.01 : 1
     if dialect.layout == .wide {
@@ -247,6 +277,13 @@ final class Loader {
     }
     reader.sink = Unmanaged.passUnretained(self)
     if !options.handTokenizer { reader.fastPath = false }
+  }
+
+  deinit {
+    valueCols.deallocate()
+    valueSlots.deallocate()
+    lastDateBytes.deallocate()
+    lastTicker.deallocate()
   }
 
   /// Ticker as stored and its exchange.
@@ -320,8 +357,21 @@ final class Loader {
       }
     }
     let df = r.field(dateCol)
-    guard let base = df.baseAddress, let date = FieldParsers.parseDate(base, df.count, dateFormat)
-    else {
+    var parsed: CivilDate? = nil
+    if let base = df.baseAddress {
+      // Rows of one day often follow each other: the previous row's date when the bytes match.
+      if df.count == lastDateCount && memcmp(base, lastDateBytes, df.count) == 0 {
+        parsed = lastDate
+      } else {
+        parsed = FieldParsers.parseDate(base, df.count, dateFormat)
+        if let d = parsed, df.count <= Loader.cachedBytes {
+          lastDateBytes.update(from: base, count: df.count)
+          lastDateCount = df.count
+          lastDate = d
+        }
+      }
+    }
+    guard let date = parsed else {
       let v = text(df)
       let why =
         v.isEmpty
@@ -344,47 +394,72 @@ final class Loader {
       }
       return flushIfNeeded()
     }
-    // Security.
+    // Security: the previous row's when the bytes are the same, else looked up by bytes.
     var tick = 0
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
-      let h = ByteTable.hash(tf)
-      if let i = tickerBytes.find(tf, hash: h) {
-        tick = i
+      if tf.count == lastTickerCount, let b = tf.baseAddress, memcmp(b, lastTicker, tf.count) == 0 {
+        tick = lastTick
       } else {
-        guard let s = String(validating: tf, as: UTF8.self) else {
-          invalidUTF8Line = invalidUTF8Line ?? line
-          reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
-          return true
-        }
-        let key = s.trimmingSpaces()
-        if key.isEmpty {
-          reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
-          return true
-        }
-        if let i = tickerIndex[key] {
+        let h = ByteTable.hash(tf)
+        if let i = tickerBytes.find(tf, hash: h) {
           tick = i
         } else {
-          let (t, ex) = resolve(key)
-          tick = accs.count
-          accs.append(Accumulator(ticker: t, exchange: ex))
-          tickerIndex[key] = tick
+          guard let s = String(validating: tf, as: UTF8.self) else {
+            invalidUTF8Line = invalidUTF8Line ?? line
+            reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
+            return true
+          }
+          let key = s.trimmingSpaces()
+          if key.isEmpty {
+            reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
+            return true
+          }
+          if let i = tickerIndex[key] {
+            tick = i
+          } else {
+            let (t, ex) = resolve(key)
+            tick = accs.count
+            accs.append(Accumulator(ticker: t, exchange: ex))
+            tickerIndex[key] = tick
+          }
+          tickerBytes.insert(tf, hash: h, value: tick)
         }
-        tickerBytes.insert(tf, hash: h, value: tick)
+        if tf.count <= Loader.cachedBytes, let b = tf.baseAddress {
+          lastTicker.update(from: b, count: tf.count)
+          lastTickerCount = tf.count
+          lastTick = tick
+        } else {
+          lastTickerCount = -1
+        }
       }
     }
     if nameCol >= 0 && accs[tick].name == nil {
       let s = text(r.field(nameCol)).trimmingSpaces()
       if !s.isEmpty { accs[tick].name = s }
     }
-    // Values.
+    // Values, in slot order (the first one that is no number rejects the row).
     var vals = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan)
     var any = false
-    guard readValue(r, openCol, line, &vals.0, &any), readValue(r, highCol, line, &vals.1, &any),
-      readValue(r, lowCol, line, &vals.2, &any), readValue(r, closeCol, line, &vals.3, &any),
-      readValue(r, adjCol, line, &vals.4, &any), readValue(r, volumeCol, line, &vals.5, &any),
-      readValue(r, retCol, line, &vals.6, &any)
-    else { return true }
+    let read = withUnsafeMutablePointer(to: &vals) { t -> Bool in
+      t.withMemoryRebound(to: Double.self, capacity: 7) { v -> Bool in
+        for k in 0..<valueCount {
+          let c = valueCols[k]
+          let f = r.field(c)
+          switch number(f) {
+          case .value(let x):
+            v[valueSlots[k]] = x
+            any = true
+          case .missing: break
+          case .invalid:
+            rejectValue(line, c, f)
+            return false
+          }
+        }
+        return true
+      }
+    }
+    guard read else { return true }
     if retCol >= 0 {
       if vals.6 <= -66 && vals.6 >= -99 && vals.6 == vals.6.rounded() {
         reject(line, retCol + 1, "CRSP missing-return code \(Int(vals.6)) (expected a return)")
@@ -416,25 +491,12 @@ final class Loader {
     }
   }
 
-  /// Reads column `c` (if any) into `out`; rejects the row and returns `false` when the field
-  /// is not a number.
-  @inline(__always)
-  func readValue(_ r: CSVReader, _ c: Int, _ line: Int, _ out: inout Double, _ any: inout Bool) -> Bool {
-    if c < 0 { return true }
-    let f = r.field(c)
-    switch number(f) {
-    case .value(let v):
-      out = v
-      any = true
-      return true
-    case .missing: return true
-    case .invalid:
-      if c == retCol, f.count == 1, let ch = f.first, ch >= 65 && ch <= 90 {
-        reject(line, c + 1, "CRSP return code \(text(f)): \(crspMeaning(ch)) (expected a number)")
-      } else {
-        reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
-      }
-      return false
+  /// Rejects a row whose column `c` is no number.
+  func rejectValue(_ line: Int, _ c: Int, _ f: UnsafeBufferPointer<UInt8>) {
+    if c == retCol, f.count == 1, let ch = f.first, ch >= 65 && ch <= 90 {
+      reject(line, c + 1, "CRSP return code \(text(f)): \(crspMeaning(ch)) (expected a number)")
+    } else {
+      reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
     }
   }
 
