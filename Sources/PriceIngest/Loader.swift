@@ -37,6 +37,16 @@ struct DateSet {
   }
 }
 
+/// Whether `n` bytes at `a` and `b` are equal (short fields: no call into libc).
+@inline(__always) func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+  var i = 0
+  while i < n {
+    if a[i] != b[i] { return false }
+    i += 1
+  }
+  return true
+}
+
 /// What the loader knows about one security while a file is read (its rows live in the
 /// loader's `RowBuffer`).
 final class Accumulator {
@@ -360,7 +370,7 @@ final class Loader {
     var parsed: CivilDate? = nil
     if let base = df.baseAddress {
       // Rows of one day often follow each other: the previous row's date when the bytes match.
-      if df.count == lastDateCount && memcmp(base, lastDateBytes, df.count) == 0 {
+      if df.count == lastDateCount && sameBytes(base, lastDateBytes, df.count) {
         parsed = lastDate
       } else {
         parsed = FieldParsers.parseDate(base, df.count, dateFormat)
@@ -398,7 +408,7 @@ final class Loader {
     var tick = 0
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
-      if tf.count == lastTickerCount, let b = tf.baseAddress, memcmp(b, lastTicker, tf.count) == 0 {
+      if tf.count == lastTickerCount, let b = tf.baseAddress, sameBytes(b, lastTicker, tf.count) {
         tick = lastTick
       } else {
         let h = ByteTable.hash(tf)
@@ -553,59 +563,78 @@ final class Loader {
     var out: [PriceSeries] = []
     let slotPos: [Int?] = (0..<7).map { slot in slots.firstIndex(of: slot) }
     let days = rows.days
-    for t in 0..<nt where start[t + 1] > start[t] {
-      let acc = accs[t]
-      var idx = Array(grouped[start[t]..<start[t + 1]])
-      // Order: ascending, newest first, or neither.
-      var asc = true
-      var desc = true
-      for k in 1..<max(1, idx.count) {
-        let a = days[Int(idx[k - 1])]
-        let b = days[Int(idx[k])]
-        if b < a { asc = false } else if b > a { desc = false }
-      }
-      if let l = acc.last, let f = idx.first, CivilDate(dayNumber: days[Int(f)]) < l { acc.ascending = false }
-      if !asc { acc.ascending = false }
-      if !desc || idx.count < 2 { acc.descending = false }
-      if !asc {
-        // Stable: rows of one date keep their file order, so the first one is kept.
-        idx.sort { a, b in
-          let da = days[Int(a)]
-          let db = days[Int(b)]
-          return da < db || (da == db && a < b)
+    let values = rows.values
+    // Rows kept for the security at hand (its first row of each date).
+    let keep = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+    defer { keep.deallocate() }
+    grouped.withUnsafeMutableBufferPointer { g in
+      for t in 0..<nt where start[t + 1] > start[t] {
+        let acc = accs[t]
+        var idx = UnsafeMutableBufferPointer(rebasing: g[start[t]..<start[t + 1]])
+        // Order: ascending, newest first, or neither.
+        var asc = true
+        var desc = true
+        for k in 1..<max(1, idx.count) {
+          let a = days[Int(idx[k - 1])]
+          let b = days[Int(idx[k])]
+          if b < a { asc = false } else if b > a { desc = false }
         }
-      }
-      // Duplicates and columns.
-      var dates: [CivilDate] = []
-      dates.reserveCapacity(idx.count)
-      var cols = [[Double]](repeating: [], count: w)
-      for j in 0..<w { cols[j].reserveCapacity(idx.count) }
-      var keptRow = -1
-      for i32 in idx {
-        let i = Int(i32)
-        let day = days[i]
-        if keptRow >= 0 && days[keptRow] == day {
-          duplicate(acc, keptRow, i, slotPos)
-          continue
+        if let l = acc.last, CivilDate(dayNumber: days[Int(idx[0])]) < l { acc.ascending = false }
+        if !asc { acc.ascending = false }
+        if !desc || idx.count < 2 { acc.descending = false }
+        if !asc {
+          // Stable: rows of one date keep their file order, so the first one is kept.
+          idx.sort { a, b in
+            let da = days[Int(a)]
+            let db = days[Int(b)]
+            return da < db || (da == db && a < b)
+          }
         }
-        if streaming && !acc.seen.insert(day) {
-          rejectDuplicate(acc, i, nil)
-          continue
+        // Duplicates: a later row of a kept date is refused (and, streaming, a date that an
+        // earlier fragment held).
+        var kept = 0
+        var keptRow = -1
+        var seen = acc.seen
+        acc.seen = DateSet()
+        for i32 in idx {
+          let i = Int(i32)
+          let day = days[i]
+          if keptRow >= 0 && days[keptRow] == day {
+            duplicate(acc, keptRow, i, slotPos)
+            continue
+          }
+          if streaming && !seen.insert(day) {
+            rejectDuplicate(acc, i, nil)
+            continue
+          }
+          keptRow = i
+          keep[kept] = i32
+          kept += 1
         }
-        keptRow = i
-        dates.append(CivilDate(dayNumber: day))
-        let row = rows.values + i * w
-        for j in 0..<w { cols[j].append(row[j]) }
+        acc.seen = seen
+        let dates = [CivilDate](unsafeUninitializedCapacity: kept) { buf, count in
+          for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
+          count = kept
+        }
+        var cols: [[Double]] = []
+        cols.reserveCapacity(w)
+        for j in 0..<w {
+          cols.append(
+            [Double](unsafeUninitializedCapacity: kept) { buf, count in
+              for k in 0..<kept { buf[k] = values[Int(keep[k]) * w + j] }
+              count = kept
+            })
+        }
+        if let d = dates.last { acc.last = max(acc.last ?? d, d) }
+        acc.stored += dates.count
+        func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
+        var s = PriceSeries(
+          ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
+          close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
+        s.name = acc.name
+        qualityPass(acc, s)
+        out.append(s)
       }
-      if let d = dates.last { acc.last = max(acc.last ?? d, d) }
-      acc.stored += dates.count
-      func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
-      var s = PriceSeries(
-        ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
-        close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
-      s.name = acc.name
-      qualityPass(acc, s)
-      out.append(s)
     }
     flushedRows += n
     rows.removeAll()
