@@ -62,10 +62,13 @@ import Testing
       [97, 32, 32, 9, 44, 44, 13, 10, 10, 0, 0xFF, 0xC3],
       [97, 49, 32, 9, 44, 59, 13, 10, 34],
       [120, 32, 9, 124, 10, 10, 13],
+      [97, 97, 97, 97, 98, 49, 50, 46, 33, 31, 1, 0x7F, 0x80, 0xFF, 32, 32, 9, 44, 10, 13],
+      [97, 98, 99, 100, 101, 49, 50, 51, 52, 53, 46, 44, 10],
     ]
     for round in 0..<3000 {
       let alphabet = alphabets[round % alphabets.count]
-      let delimiter: UInt8 = round % alphabets.count == 3 ? 124 : (round % 7 == 0 ? 9 : 44)
+      let delimiter: UInt8 =
+        round % alphabets.count == 3 ? 124 : (round % 7 == 0 ? 9 : (round % 11 == 0 ? 32 : 44))
       let length = rng.next(round % 10 == 0 ? 3000 : 200)
       let bytes = (0..<length).map { _ in alphabet[rng.next(alphabet.count)] }
       var pieces: [Int] = []
