@@ -180,6 +180,8 @@ final class Loader {
   let retCol: Int
   let width: Int
   let decimalComma: Bool
+  /// The decimal separator byte.
+  let decimalPoint: UInt8
   let returnScale: Double
   // Scalars of the dialect read per row (kept apart so rows do not touch its arrays).
   let layout: IngestLayout
@@ -209,7 +211,7 @@ final class Loader {
   var accs: [Accumulator] = []
   let rows: RowBuffer
   var tickerIndex: [String: Int] = [:]
-  var tickerBytes = ByteTable()
+  let tickerBytes = ByteTable()
   var rowsRead = 0
   var rejects: [RejectedRow] = []
   var findings: [QualityFinding] = []
@@ -275,6 +277,7 @@ final class Loader {
       valueSlots[k] = p.offset
     }
     decimalComma = dialect.decimalComma
+    decimalPoint = dialect.decimalComma ? 44 : 46
     returnScale = dialect.returnsInPercent ? 0.01 : 1
     if dialect.layout == .wide {
       for c in dialect.valueColumns {
@@ -456,6 +459,11 @@ final class Loader {
         for k in 0..<valueCount {
           let c = valueCols[k]
           let f = r.field(c)
+          if let b = f.baseAddress, let x = FieldParsers.plainDecimal(b, f.count, point: decimalPoint) {
+            v[valueSlots[k]] = x
+            any = true
+            continue
+          }
           switch number(f) {
           case .value(let x):
             v[valueSlots[k]] = x

@@ -208,3 +208,42 @@ import Testing
     #expect(a.findings == b.findings)
   }
 }
+
+/// `FieldParsers.plainDecimal` (the loader's first try) gives exactly what `parseNumber` gives
+/// whenever it answers.
+@Suite struct PlainDecimalTests {
+  @Test func agreesWithParseNumber() {
+    var rng = FastPathTests.Rng(state: 5)
+    let alphabet = Array("0123456789012345678901234567890123456789..,,--+ \te%K$".utf8)
+    var answered = 0
+    for round in 0..<200_000 {
+      let n = rng.next(round % 10 == 0 ? 22 : 11)
+      let bytes = (0..<n).map { _ in alphabet[rng.next(alphabet.count)] }
+      for comma in [false, true] {
+        bytes.withUnsafeBufferPointer { b in
+          guard let base = b.baseAddress else { return }
+          guard let x = FieldParsers.plainDecimal(base, b.count, point: comma ? 44 : 46) else { return }
+          answered += 1
+          guard case .value(let y) = FieldParsers.parseNumber(base, b.count, decimalComma: comma) else {
+            Issue.record("\(String(decoding: bytes, as: UTF8.self)): plainDecimal \(x), parseNumber no value")
+            return
+          }
+          #expect(x.bitPattern == y.bitPattern, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+      }
+    }
+    #expect(answered > 10_000)
+    for s in ["-0", "0.", ".5", "-.5", "123456789012345", "1234567890.12345", "00012.3400"] {
+      let b = Array(s.utf8)
+      #expect(
+        b.withUnsafeBufferPointer { FieldParsers.plainDecimal($0.baseAddress!, $0.count, point: 46) } != nil,
+        "\(s)")
+    }
+    for s in ["-", ".", "-.", "1234567890123456", "1.2.3", " 1", "1 ", "+1", "1e3", "1,000"] {
+      let b = Array(s.utf8)
+      #expect(
+        b.withUnsafeBufferPointer { FieldParsers.plainDecimal($0.baseAddress!, $0.count, point: 46) } == nil,
+        "\(s)")
+    }
+  }
+}
