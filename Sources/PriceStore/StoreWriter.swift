@@ -221,7 +221,32 @@ final class BarWriter {
     securityLookup = try store.statement("SELECT id FROM securities WHERE ticker = ?1")
   }
 
-  deinit { dateBuffer.deallocate() }
+  /// The last date written in full, its ISO text and its day of the month (0: none yet).
+  var isoDay: Int32 = 0
+  let isoText = UnsafeMutablePointer<UInt8>.allocate(capacity: 10)
+  var isoDayOfMonth = 0
+
+  deinit {
+    dateBuffer.deallocate()
+    isoText.deallocate()
+  }
+
+  /// Writes `d` as `YYYY-MM-DD`; a date up to the 28th of the month of the last date written in
+  /// full only has its day digits changed.
+  @inline(__always) func iso(_ d: CivilDate, _ out: UnsafeMutablePointer<UInt8>) {
+    let delta = Int(d.dayNumber) - Int(isoDay)
+    if isoDayOfMonth > 0 && delta >= 0 && isoDayOfMonth + delta <= 28 {
+      let dom = isoDayOfMonth + delta
+      out.update(from: isoText, count: 8)
+      out[8] = UInt8(48 + dom / 10)
+      out[9] = UInt8(48 + dom % 10)
+      return
+    }
+    writeISO(d, out)
+    isoDay = d.dayNumber
+    isoText.update(from: out, count: 10)
+    isoDayOfMonth = Int(out[8] - 48) * 10 + Int(out[9] - 48)
+  }
 
   /// The insert statements naming the value columns in `mask`.
   func insertStatements(_ mask: Int) throws(PriceStoreError) -> (bulk: OpaquePointer, single: OpaquePointer) {
@@ -279,6 +304,15 @@ final class BarWriter {
     }
     let width = Int32(2 + cols.count)
     let (bulk, single) = try insertStatements(mask)
+    // The values row by row in one buffer, so binding reads plain memory.
+    let w = cols.count
+    let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n * w))
+    defer { values.deallocate() }
+    for (j, c) in cols.enumerated() {
+      c.withUnsafeBufferPointer { b in
+        for r in 0..<n { values[r * w + j] = b[r] }
+      }
+    }
     var i = 0
     // Whole batches: one statement inserts `batch` rows; only when some existed already are the
     // rows of that batch compared one by one.
@@ -289,10 +323,11 @@ final class BarWriter {
         let r = i + k
         let p = Int32(k) * width
         let date = dateBuffer + k * 10
-        writeISO(s.dates[r], date)
+        iso(s.dates[r], date)
         sqlite3_bind_int64(st, p + 1, id)
         sqlite3_bind_text(st, p + 2, UnsafeRawPointer(date).assumingMemoryBound(to: CChar.self), 10, nil)
-        for j in 0..<cols.count { bind(st, p + 3 + Int32(j), cols[j][r]) }
+        let row = values + r * w
+        for j in 0..<w { bind(st, p + 3 + Int32(j), row[j]) }
       }
       _ = try store.step(st, "insert bars")
       let inserted = Int(sqlite3_changes(store.db))
@@ -305,12 +340,13 @@ final class BarWriter {
       i += BarWriter.batch
     }
     while i < n {
-      writeISO(s.dates[i], dateBuffer)
+      iso(s.dates[i], dateBuffer)
       let st = single
       sqlite3_reset(st)
       sqlite3_bind_int64(st, 1, id)
       sqlite3_bind_text(st, 2, UnsafeRawPointer(dateBuffer).assumingMemoryBound(to: CChar.self), 10, nil)
-      for j in 0..<cols.count { bind(st, 3 + Int32(j), cols[j][i]) }
+      let row = values + i * w
+      for j in 0..<w { bind(st, 3 + Int32(j), row[j]) }
       _ = try store.step(st, "insert bars")
       if sqlite3_changes(store.db) == 1 {
         outcome.rowsInserted += 1
