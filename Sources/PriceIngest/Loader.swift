@@ -47,6 +47,12 @@ struct DateSet {
   return true
 }
 
+/// Securities a loader knows (keys as read and their resolved tickers), handed to chunk loaders.
+struct TickerSeed: Sendable {
+  var keys: [String]
+  var resolved: [(String, Exchange)]
+}
+
 /// What the loader knows about one security while a file is read (its rows live in the
 /// loader's `RowBuffer`).
 final class Accumulator {
@@ -211,6 +217,10 @@ final class Loader {
   var accs: [Accumulator] = []
   let rows: RowBuffer
   var tickerIndex: [String: Int] = [:]
+  /// The keys of `tickerIndex` by index (long layout with a ticker column).
+  var keys: [String] = []
+  /// Securities a chunk loader was started with (the main loader's at the time; same indexes).
+  var seeded = 0
   let tickerBytes = ByteTable()
   var rowsRead = 0
   var rejects: [RejectedRow] = []
@@ -226,7 +236,7 @@ final class Loader {
   /// header (see `absorb`): lines are counted from 1 and no line is taken for the header.
   init(
     dialect: IngestDialect, file: String, options: IngestOptions, flushRows: Int?,
-    sink: ((PriceSeries) throws -> Void)?, chunk: Bool = false
+    sink: ((PriceSeries) throws -> Void)?, chunk: Bool = false, seed: TickerSeed? = nil
   ) {
     self.dialect = dialect
     self.file = file
@@ -289,6 +299,19 @@ final class Loader {
       accs.append(Accumulator(ticker: t, exchange: ex))
     }
     reader.sink = Unmanaged.passUnretained(self)
+    if let seed, tickerCol >= 0 {
+      // A chunk starts knowing the securities read so far (no per-chunk String, trimming or
+      // `resolve` for each of them).
+      for (i, key) in seed.keys.enumerated() {
+        let (t, ex) = seed.resolved[i]
+        accs.append(Accumulator(ticker: t, exchange: ex))
+        tickerIndex[key] = i
+        keys.append(key)
+        let bytes = Array(key.utf8)
+        bytes.withUnsafeBufferPointer { b in tickerBytes.insert(b, hash: ByteTable.hash(b), value: i) }
+      }
+      seeded = seed.keys.count
+    }
     if !options.handTokenizer { reader.fastPath = false }
   }
 
@@ -297,6 +320,11 @@ final class Loader {
     valueSlots.deallocate()
     lastDateBytes.deallocate()
     lastTicker.deallocate()
+  }
+
+  /// The securities known so far, for a chunk loader to start with (`nil` without a ticker column).
+  func tickerSeed() -> TickerSeed? {
+    tickerCol >= 0 ? TickerSeed(keys: keys, resolved: accs.map { ($0.ticker, $0.exchange) }) : nil
   }
 
   /// Ticker as stored and its exchange.
@@ -435,6 +463,7 @@ final class Loader {
             tick = accs.count
             accs.append(Accumulator(ticker: t, exchange: ex))
             tickerIndex[key] = tick
+            keys.append(key)
           }
           tickerBytes.insert(tf, hash: h, value: tick)
         }
@@ -719,15 +748,17 @@ final class Loader {
     // Securities: the chunk's in its first-seen order, mapped to (or appended to) this loader's.
     var map = [Int32](repeating: 0, count: w.accs.count)
     if tickerCol >= 0 {
-      var keys = [String](repeating: "", count: w.accs.count)
-      for (k, i) in w.tickerIndex { keys[i] = k }
-      for (j, key) in keys.enumerated() {
+      // Seeded securities have this loader's indexes; the chunk's own follow.
+      for j in 0..<w.seeded { map[j] = Int32(j) }
+      for j in w.seeded..<w.keys.count {
+        let key = w.keys[j]
         if let i = tickerIndex[key] {
           map[j] = Int32(i)
         } else {
           let (t, ex) = resolve(key)
           map[j] = Int32(accs.count)
           tickerIndex[key] = accs.count
+          keys.append(key)
           accs.append(Accumulator(ticker: t, exchange: ex))
         }
       }

@@ -105,8 +105,10 @@ struct ParallelRead {
       let dialect = dialect
       let options = options
       let path = path
+      let seed = loader.tickerSeed()
       queue.async {
-        let w = Loader(dialect: dialect, file: path, options: options, flushRows: nil, sink: nil, chunk: true)
+        let w = Loader(
+          dialect: dialect, file: path, options: options, flushRows: nil, sink: nil, chunk: true, seed: seed)
         c.bytes.withUnsafeBytes { w.feed($0) }
         if w.failure == nil && w.reader.isAtRecordStart && !w.reader.sawOverflow { c.parsed = w }
         c.done.signal()
