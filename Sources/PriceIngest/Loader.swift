@@ -209,6 +209,8 @@ final class Loader {
   /// The previous row's date bytes and date, and its ticker bytes and security.
   let lastDateBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
   var lastDateCount = -1
+  /// The day of the month of the previous date when it was written `YYYY-MM-DD` (else 0).
+  var lastDateDay = 0
   var lastDate = CivilDate(dayNumber: 0)
   let lastTicker = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
   var lastTickerCount = -1
@@ -227,7 +229,7 @@ final class Loader {
   var findings: [QualityFinding] = []
   var held = 0
   var failure: PriceIngestError? = nil
-  var calendars: [String: TradingCalendar] = [:]
+  var calendars: [String: SessionMemo] = [:]
   var flushedRows = 0
   var sinkError: (any Error)? = nil
   var invalidUTF8Line: Int? = nil
@@ -322,6 +324,12 @@ final class Loader {
     lastTicker.deallocate()
   }
 
+  /// Whether the 10 bytes at `p` are `DDDD-DD-DD` (digits and dashes only).
+  static func isPlainISO(_ p: UnsafePointer<UInt8>) -> Bool {
+    for i in 0..<10 where i != 4 && i != 7 { if p[i] &- 48 >= 10 { return false } }
+    return p[4] == 45 && p[7] == 45
+  }
+
   /// The securities known so far, for a chunk loader to start with (`nil` without a ticker column).
   func tickerSeed() -> TickerSeed? {
     tickerCol >= 0 ? TickerSeed(keys: keys, resolved: accs.map { ($0.ticker, $0.exchange) }) : nil
@@ -403,12 +411,28 @@ final class Loader {
       // Rows of one day often follow each other: the previous row's date when the bytes match.
       if df.count == lastDateCount && sameBytes(base, lastDateBytes, df.count) {
         parsed = lastDate
+      } else if lastDateDay > 0 && df.count == 10 && sameBytes(base, lastDateBytes, 8),
+        case let (a, b) = (base[8] &- 48, base[9] &- 48), a < 10 && b < 10,
+        case let day = Int(a) * 10 + Int(b), day >= 1 && day <= 28
+      {
+        // Same `YYYY-MM-` as the previous plain ISO date, a day every month has: the date is
+        // that many days on (what `parseDate` returns for it).
+        let d = lastDate.adding(days: day - lastDateDay)
+        parsed = d
+        lastDateBytes[8] = base[8]
+        lastDateBytes[9] = base[9]
+        lastDate = d
+        lastDateDay = day
       } else {
         parsed = FieldParsers.parseDate(base, df.count, dateFormat)
+        lastDateDay = 0
         if let d = parsed, df.count <= Loader.cachedBytes {
           lastDateBytes.update(from: base, count: df.count)
           lastDateCount = df.count
           lastDate = d
+          if dateFormat == .yearMonthDay && df.count == 10 && Loader.isPlainISO(base) {
+            lastDateDay = Int(base[8] - 48) * 10 + Int(base[9] - 48)
+          }
         }
       }
     }

@@ -247,3 +247,37 @@ import Testing
     }
   }
 }
+
+/// Dates the loader takes from the previous row (same bytes, or same `YYYY-MM-` and a day up to
+/// the 28th) are the dates `parseDate` reads; impossible days are still rejected.
+@Suite struct DateReuseTests {
+  @Test func datesFromThePreviousRowMatchParseDate() throws {
+    var text = "Date,Close\n"
+    var expected: [String: CivilDate] = [:]
+    var bad = 0
+    var d = CivilDate(year: 1999, month: 12, day: 1) ?? CivilDate(dayNumber: 10_000)
+    var k = 0
+    while d.year < 2005 {
+      k += 1
+      var s = d.iso
+      if k % 37 == 0 {
+        // An impossible day of the same month right after a good row.
+        let (y, m, _) = d.components
+        s = String(format: "%04d-%02d-%02d", y, m, [0, 29, 30, 31, 32, 45, 99][k % 7])
+      }
+      text += "\(s),\(k)\n"
+      if let p = Array(s.utf8).parsedDate(.yearMonthDay) {
+        expected[s] = p
+      } else {
+        bad += 1
+      }
+      d = d.adding(days: k % 5 == 0 ? 3 : 1)
+    }
+    let f = try load(text, name: "DATES.csv")
+    let dates = try #require(f.series.first).dates
+    #expect(Set(dates) == Set(expected.values))
+    #expect(dates.count == expected.count)
+    #expect(f.rejects.filter { $0.reason.contains("cannot read date") }.count == bad)
+    #expect(bad > 5)
+  }
+}
