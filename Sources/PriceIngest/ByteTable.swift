@@ -51,7 +51,11 @@ final class ByteTable {
       if s.length < 0 { return nil }
       if s.hash == h && Int(s.length) == key.count {
         guard let qb = key.baseAddress else { return Int(s.value) }
-        if memcmp(keys + Int(s.start), qb, key.count) == 0 { return Int(s.value) }
+        // Tickers are short: compare inline rather than call into libc.
+        let kb = keys + Int(s.start)
+        var j = 0
+        while j < key.count && kb[j] == qb[j] { j += 1 }
+        if j == key.count { return Int(s.value) }
       }
       i = (i + 1) & mask
     }
