@@ -98,12 +98,13 @@ final class RowBuffer {
   /// For each stored value, its slot among the 7 (open … return).
   let slots: UnsafeMutablePointer<Int>
 
-  init(slots: [Int]) {
+  /// `capacity`: rows to make room for at first (more are made room for as needed).
+  init(slots: [Int], capacity: Int = 1024) {
     self.width = max(1, slots.count)
     self.slots = .allocate(capacity: self.width)
     for (i, s) in slots.enumerated() { self.slots[i] = s }
     if slots.isEmpty { self.slots[0] = 3 }
-    capacity = 1024
+    self.capacity = max(1024, capacity)
     ticks = .allocate(capacity: capacity)
     days = .allocate(capacity: capacity)
     lines = .allocate(capacity: capacity)
@@ -277,7 +278,9 @@ final class Loader {
       }
       .map(\.offset)
     }
-    rows = RowBuffer(slots: slots)
+    // A chunk's rows fit at once (a row takes more than 16 bytes of CSV; pages never written
+    // are never touched), so they are not copied while the buffer grows.
+    rows = RowBuffer(slots: slots, capacity: chunk ? options.chunkBytes / 16 : 1024)
     let present = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
       $0.element >= 0
     }
