@@ -15,6 +15,10 @@ final class CSVReader {
   private var parser = csv_parser()
   private var buffer: UnsafeMutablePointer<UInt8>
   private var capacity: Int
+  /// Where the current record's field offsets point: `buffer` (fields copied from libcsv) or the
+  /// input itself (fields of a line the fast path tokenized, valid during the record call).
+  private var fieldBase: UnsafePointer<UInt8>
+  private(set) var starts: UnsafeMutablePointer<Int>
   private(set) var ends: UnsafeMutablePointer<Int>
   private var endsCapacity: Int
   /// Bytes of the current record's fields.
@@ -40,9 +44,15 @@ final class CSVReader {
   let maxFieldBytes: Int
   /// Called at the end of each record; return `false` to stop reading.
   var onRecord: (CSVReader) -> Bool = { _ in true }
-  /// Receives records instead of `onRecord` when set (no closure call per record). The sink
-  /// must outlive the reader (the loader owns its reader).
-  unowned(unsafe) var sink: RecordSink? = nil
+  /// Receives records instead of `onRecord` when set (no closure call and no reference
+  /// counting per record). The loader must outlive the reader (it owns its reader).
+  var sink: Unmanaged<Loader>? = nil
+  /// Whether quote-free slices are tokenized by hand (`fastLines`) instead of by libcsv; the
+  /// records, fields and lines are the same either way (`Tests/PriceIngestTests/FastPathTests`).
+  var fastPath = true
+  /// Byte classes for the fast path: 0 ordinary, 1 space or tab (not the delimiter), 2 the
+  /// delimiter, 3 CR or LF.
+  private let classes: UnsafeMutablePointer<UInt8>
   /// Set once `onRecord` returned `false`.
   private(set) var stopped = false
   let delimiter: UInt8
@@ -59,8 +69,20 @@ final class CSVReader {
     self.maxFieldBytes = maxFieldBytes
     capacity = 4096
     buffer = .allocate(capacity: capacity)
+    fieldBase = UnsafePointer(buffer)
     endsCapacity = 64
     ends = .allocate(capacity: endsCapacity)
+    starts = .allocate(capacity: endsCapacity)
+    classes = .allocate(capacity: 256)
+    classes.initialize(repeating: 0, count: 256)
+    classes[32] = 1
+    classes[9] = 1
+    classes[Int(delimiter)] = 2
+    classes[10] = 3
+    classes[13] = 3
+    // libcsv checks line ends before the delimiter outside a field and after it inside one; a
+    // delimiter that is a line end or the quote never takes the fast path.
+    if delimiter == 10 || delimiter == 13 || delimiter == quote { fastPath = false }
     csv_init(&parser, UInt8(CSV_REPALL_NL))
     csv_set_delim(&parser, delimiter)
     csv_set_quote(&parser, quote)
@@ -70,12 +92,14 @@ final class CSVReader {
     csv_free(&parser)
     buffer.deallocate()
     ends.deallocate()
+    starts.deallocate()
+    classes.deallocate()
   }
 
   /// The bytes of field `i` of the current record.
   @inline(__always) func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-    let start = i == 0 ? 0 : ends[i - 1]
-    return UnsafeBufferPointer(start: buffer + start, count: ends[i] - start)
+    let start = starts[i]
+    return UnsafeBufferPointer(start: fieldBase + start, count: ends[i] - start)
   }
 
   /// Field `i` as bytes (for the sniffer and messages).
@@ -147,22 +171,30 @@ final class CSVReader {
     }
     if let p, n > 0 { (buffer + used).update(from: p.assumingMemoryBound(to: UInt8.self), count: n) }
     used += n
-    if fieldCount == endsCapacity {
-      let e = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
-      e.update(from: ends, count: fieldCount)
-      ends.deallocate()
-      ends = e
-      endsCapacity *= 2
-    }
+    if fieldCount == endsCapacity { growFields() }
+    fieldBase = UnsafePointer(buffer)
+    starts[fieldCount] = used - n
     ends[fieldCount] = used
     fieldCount += 1
+  }
+
+  private func growFields() {
+    let e = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+    e.update(from: ends, count: fieldCount)
+    ends.deallocate()
+    ends = e
+    let s = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
+    s.update(from: starts, count: fieldCount)
+    starts.deallocate()
+    starts = s
+    endsCapacity *= 2
   }
 
   fileprivate func endRecord(_ c: Int32) {
     if fieldCount > 0 || overflowed {
       if !stopped {
         if let sink {
-          if !sink.record(self) { stopped = true }
+          if !sink._withUnsafeGuaranteedRef({ $0.record(self) }) { stopped = true }
         } else if !onRecord(self) {
           stopped = true
         }
@@ -187,7 +219,11 @@ final class CSVReader {
       let n = min(slice, bytes.count - offset)
       // Only a quoted field can hold a line break: skip the search in slices without quotes.
       countNewlines = parser.quoted != 0 || memchr(base + offset, Int32(quote), n) != nil
-      _ = csv_parse(&parser, base + offset, n, fieldCallback, recordCallback, me)
+      if fastPath && !countNewlines {
+        parseQuoteFree(base + offset, n, me)
+      } else {
+        _ = csv_parse(&parser, base + offset, n, fieldCallback, recordCallback, me)
+      }
       offset += n
       if parser.entry_pos > maxFieldBytes {
         // An endless field (no delimiter for a megabyte, or an open quote): drop what libcsv
@@ -200,6 +236,129 @@ final class CSVReader {
     }
   }
 
+  /// Parses a slice holding no quote byte, outside a quoted field: libcsv reads up to the first
+  /// line end (finishing a record an earlier slice began), `fastLines` the complete lines up to
+  /// the last line end, libcsv the rest (a record the next slice finishes). libcsv stands at a
+  /// record start where `fastLines` begins and again where it ends, so its state, and the
+  /// records, fields and lines reported, are what libcsv alone gives.
+  private func parseQuoteFree(_ p: UnsafeRawPointer, _ n: Int, _ me: UnsafeMutableRawPointer) {
+    let bytes = p.assumingMemoryBound(to: UInt8.self)
+    var first = 0
+    if parser.pstate != 0 || parser.entry_pos != 0 {
+      while first < n && classes[Int(bytes[first])] != 3 { first += 1 }
+      if first < n { first += 1 }
+      _ = csv_parse(&parser, p, first, fieldCallback, recordCallback, me)
+    }
+    var last = n
+    while last > first && classes[Int(bytes[last - 1])] != 3 { last -= 1 }
+    if last > first {
+      if parser.pstate == 0 && parser.entry_pos == 0 && parser.quoted == 0 && parser.spaces == 0
+        && fieldCount == 0 && used == 0 && !overflowed && recordBytes == 0
+      {
+        fastLines(bytes + first, last - first)
+      } else {
+        _ = csv_parse(&parser, p + first, last - first, fieldCallback, recordCallback, me)
+      }
+    }
+    if n > last { _ = csv_parse(&parser, p + last, n - last, fieldCallback, recordCallback, me) }
+  }
+
+  /// Tokenizes complete lines (`count` bytes ending with CR or LF, no quote byte) as libcsv does
+  /// with `CSV_REPALL_NL` and its default space handling: spaces and tabs (unless one is the
+  /// delimiter) before and after a field are dropped; every CR and LF ends a record; a line end
+  /// with nothing but spaces before it reports a record with no fields; a line end after a
+  /// delimiter ends an empty last field. Fields point into the input (no copy).
+  private func fastLines(_ p: UnsafePointer<UInt8>, _ count: Int) {
+    let cls = UnsafePointer(classes)
+    let maxRecord = maxRecordBytes
+    // Eight bytes at a time: a byte below 33 (space, tab, CR, LF and other controls) or the
+    // delimiter flags a word; bytes before the lowest flagged one are ordinary. (The lowest
+    // flag is exact; control bytes that are ordinary are then stepped over one by one.)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let below33 = ones &* 33
+    let delims = ones &* UInt64(delimiter)
+    let wordEnd = count - 8
+    var i = 0
+    while i < count {
+      // Record start: spaces are skipped; a line end here reports an empty record.
+      while cls[Int(p[i])] == 1 { i += 1 }
+      if cls[Int(p[i])] == 3 {
+        endRecord(Int32(p[i]))
+        i += 1
+        continue
+      }
+      fieldBase = p
+      var recordUsed = 0
+      var fields = 0
+      var bytes = 0
+      var cut = false
+      var s = starts
+      var e = ends
+      while true {
+        // A field: from its first byte that is no space to its last one.
+        let first = i
+        var last = i
+        while true {
+          if i <= wordEnd {
+            let x = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+            let d = x ^ delims
+            let flags = ((x &- below33) & ~x & highs) | ((d &- ones) & ~d & highs)
+            if flags == 0 {
+              i += 8
+              last = i
+              continue
+            }
+            let k = flags.trailingZeroBitCount >> 3
+            if k > 0 {
+              i += k
+              last = i
+            }
+          }
+          let k = cls[Int(p[i])]
+          if k == 0 {
+            i += 1
+            last = i
+          } else if k == 1 {
+            i += 1
+          } else {
+            break
+          }
+        }
+        let len = last - first
+        bytes += len + 1
+        if cut || recordUsed + len > maxRecord {
+          cut = true
+        } else {
+          recordUsed += len
+          if fields == endsCapacity {
+            fieldCount = fields
+            growFields()
+            s = starts
+            e = ends
+          }
+          s[fields] = first
+          e[fields] = last
+          fields += 1
+        }
+        if cls[Int(p[i])] == 2 {
+          i += 1
+          while cls[Int(p[i])] == 1 { i += 1 }
+          continue
+        }
+        fieldCount = fields
+        recordBytes = bytes
+        if cut {
+          overflowed = true
+          sawOverflow = true
+        }
+        endRecord(Int32(p[i]))
+        i += 1
+        break
+      }
+    }
+  }
+
   /// Ends the input. Throws `unterminatedQuote` when the input ended inside a quoted field.
   func finish() throws(CSVReaderError) {
     if insideQuotedField {
@@ -208,12 +367,6 @@ final class CSVReader {
     let me = Unmanaged.passUnretained(self).toOpaque()
     csv_fini(&parser, fieldCallback, recordCallback, me)
   }
-}
-
-/// Receives each record of a `CSVReader`.
-protocol RecordSink: AnyObject {
-  /// Handles the reader's current record; `false` stops reading.
-  func record(_ r: CSVReader) -> Bool
 }
 
 /// What can stop the reader.

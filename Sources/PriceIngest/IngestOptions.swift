@@ -25,6 +25,9 @@ public struct IngestOptions: Sendable {
   public var threads: Int
   /// Bytes per chunk when a file is parsed on several threads.
   public var chunkBytes: Int
+  /// Whether slices without a quote byte are tokenized by hand rather than by libcsv (same
+  /// records either way; tests turn it off to compare the two).
+  var handTokenizer = true
 
   /// Options that detect everything.
   public init() {

@@ -1,5 +1,11 @@
 import MarketData
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The days a security has rows for, as a bitset over the span it covers.
 struct DateSet {
   private var base: Int32 = 0
@@ -29,6 +35,22 @@ struct DateSet {
     words[off >> 6] |= bit
     return true
   }
+}
+
+/// Whether `n` bytes at `a` and `b` are equal (short fields: no call into libc).
+@inline(__always) func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+  var i = 0
+  while i < n {
+    if a[i] != b[i] { return false }
+    i += 1
+  }
+  return true
+}
+
+/// Securities a loader knows (keys as read and their resolved tickers), handed to chunk loaders.
+struct TickerSeed: Sendable {
+  var keys: [String]
+  var resolved: [(String, Exchange)]
 }
 
 /// What the loader knows about one security while a file is read (its rows live in the
@@ -76,12 +98,13 @@ final class RowBuffer {
   /// For each stored value, its slot among the 7 (open … return).
   let slots: UnsafeMutablePointer<Int>
 
-  init(slots: [Int]) {
+  /// `capacity`: rows to make room for at first (more are made room for as needed).
+  init(slots: [Int], capacity: Int = 1024) {
     self.width = max(1, slots.count)
     self.slots = .allocate(capacity: self.width)
     for (i, s) in slots.enumerated() { self.slots[i] = s }
     if slots.isEmpty { self.slots[0] = 3 }
-    capacity = 1024
+    self.capacity = max(1024, capacity)
     ticks = .allocate(capacity: capacity)
     days = .allocate(capacity: capacity)
     lines = .allocate(capacity: capacity)
@@ -143,7 +166,7 @@ final class RowBuffer {
 }
 
 /// Reads the records of one file into per-security accumulators.
-final class Loader: RecordSink {
+final class Loader {
   let dialect: IngestDialect
   let file: String
   let options: IngestOptions
@@ -164,6 +187,8 @@ final class Loader: RecordSink {
   let retCol: Int
   let width: Int
   let decimalComma: Bool
+  /// The decimal separator byte.
+  let decimalPoint: UInt8
   let returnScale: Double
   // Scalars of the dialect read per row (kept apart so rows do not touch its arrays).
   let layout: IngestLayout
@@ -176,16 +201,36 @@ final class Loader: RecordSink {
   /// Value slots (0 open … 6 return) the file has.
   let slots: [Int]
 
+  /// Columns read as values, in slot order, and their slots (0 open … 6 return).
+  let valueCols: UnsafeMutablePointer<Int>
+  let valueSlots: UnsafeMutablePointer<Int>
+  let valueCount: Int
+  /// Longest date or ticker field remembered from the previous row.
+  static let cachedBytes = 32
+  /// The previous row's date bytes and date, and its ticker bytes and security.
+  let lastDateBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
+  var lastDateCount = -1
+  /// The day of the month of the previous date when it was written `YYYY-MM-DD` (else 0).
+  var lastDateDay = 0
+  var lastDate = CivilDate(dayNumber: 0)
+  let lastTicker = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
+  var lastTickerCount = -1
+  var lastTick = 0
+
   var accs: [Accumulator] = []
   let rows: RowBuffer
   var tickerIndex: [String: Int] = [:]
-  var tickerBytes = ByteTable()
+  /// The keys of `tickerIndex` by index (long layout with a ticker column).
+  var keys: [String] = []
+  /// Securities a chunk loader was started with (the main loader's at the time; same indexes).
+  var seeded = 0
+  let tickerBytes = ByteTable()
   var rowsRead = 0
   var rejects: [RejectedRow] = []
   var findings: [QualityFinding] = []
   var held = 0
   var failure: PriceIngestError? = nil
-  var calendars: [String: TradingCalendar] = [:]
+  var calendars: [String: SessionMemo] = [:]
   var flushedRows = 0
   var sinkError: (any Error)? = nil
   var invalidUTF8Line: Int? = nil
@@ -194,7 +239,7 @@ final class Loader: RecordSink {
   /// header (see `absorb`): lines are counted from 1 and no line is taken for the header.
   init(
     dialect: IngestDialect, file: String, options: IngestOptions, flushRows: Int?,
-    sink: ((PriceSeries) throws -> Void)?, chunk: Bool = false
+    sink: ((PriceSeries) throws -> Void)?, chunk: Bool = false, seed: TickerSeed? = nil
   ) {
     self.dialect = dialect
     self.file = file
@@ -233,8 +278,21 @@ final class Loader: RecordSink {
       }
       .map(\.offset)
     }
-    rows = RowBuffer(slots: slots)
+    // A chunk's rows fit at once (a row takes more than 16 bytes of CSV; pages never written
+    // are never touched), so they are not copied while the buffer grows.
+    rows = RowBuffer(slots: slots, capacity: chunk ? options.chunkBytes / 16 : 1024)
+    let present = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
+      $0.element >= 0
+    }
+    valueCount = present.count
+    valueCols = .allocate(capacity: max(1, present.count))
+    valueSlots = .allocate(capacity: max(1, present.count))
+    for (k, p) in present.enumerated() {
+      valueCols[k] = p.element
+      valueSlots[k] = p.offset
+    }
     decimalComma = dialect.decimalComma
+    decimalPoint = dialect.decimalComma ? 44 : 46
     returnScale = dialect.returnsInPercent ? 0.01 : 1
     if dialect.layout == .wide {
       for c in dialect.valueColumns {
@@ -245,7 +303,39 @@ final class Loader: RecordSink {
       let (t, ex) = resolve(dialect.ticker)
       accs.append(Accumulator(ticker: t, exchange: ex))
     }
-    reader.sink = self
+    reader.sink = Unmanaged.passUnretained(self)
+    if let seed, tickerCol >= 0 {
+      // A chunk starts knowing the securities read so far (no per-chunk String, trimming or
+      // `resolve` for each of them).
+      for (i, key) in seed.keys.enumerated() {
+        let (t, ex) = seed.resolved[i]
+        accs.append(Accumulator(ticker: t, exchange: ex))
+        tickerIndex[key] = i
+        keys.append(key)
+        let bytes = Array(key.utf8)
+        bytes.withUnsafeBufferPointer { b in tickerBytes.insert(b, hash: ByteTable.hash(b), value: i) }
+      }
+      seeded = seed.keys.count
+    }
+    if !options.handTokenizer { reader.fastPath = false }
+  }
+
+  deinit {
+    valueCols.deallocate()
+    valueSlots.deallocate()
+    lastDateBytes.deallocate()
+    lastTicker.deallocate()
+  }
+
+  /// Whether the 10 bytes at `p` are `DDDD-DD-DD` (digits and dashes only).
+  static func isPlainISO(_ p: UnsafePointer<UInt8>) -> Bool {
+    for i in 0..<10 where i != 4 && i != 7 { if p[i] &- 48 >= 10 { return false } }
+    return p[4] == 45 && p[7] == 45
+  }
+
+  /// The securities known so far, for a chunk loader to start with (`nil` without a ticker column).
+  func tickerSeed() -> TickerSeed? {
+    tickerCol >= 0 ? TickerSeed(keys: keys, resolved: accs.map { ($0.ticker, $0.exchange) }) : nil
   }
 
   /// Ticker as stored and its exchange.
@@ -319,8 +409,37 @@ final class Loader: RecordSink {
       }
     }
     let df = r.field(dateCol)
-    guard let base = df.baseAddress, let date = FieldParsers.parseDate(base, df.count, dateFormat)
-    else {
+    var parsed: CivilDate? = nil
+    if let base = df.baseAddress {
+      // Rows of one day often follow each other: the previous row's date when the bytes match.
+      if df.count == lastDateCount && sameBytes(base, lastDateBytes, df.count) {
+        parsed = lastDate
+      } else if lastDateDay > 0 && df.count == 10 && sameBytes(base, lastDateBytes, 8),
+        case let (a, b) = (base[8] &- 48, base[9] &- 48), a < 10 && b < 10,
+        case let day = Int(a) * 10 + Int(b), day >= 1 && day <= 28
+      {
+        // Same `YYYY-MM-` as the previous plain ISO date, a day every month has: the date is
+        // that many days on (what `parseDate` returns for it).
+        let d = lastDate.adding(days: day - lastDateDay)
+        parsed = d
+        lastDateBytes[8] = base[8]
+        lastDateBytes[9] = base[9]
+        lastDate = d
+        lastDateDay = day
+      } else {
+        parsed = FieldParsers.parseDate(base, df.count, dateFormat)
+        lastDateDay = 0
+        if let d = parsed, df.count <= Loader.cachedBytes {
+          lastDateBytes.update(from: base, count: df.count)
+          lastDateCount = df.count
+          lastDate = d
+          if dateFormat == .yearMonthDay && df.count == 10 && Loader.isPlainISO(base) {
+            lastDateDay = Int(base[8] - 48) * 10 + Int(base[9] - 48)
+          }
+        }
+      }
+    }
+    guard let date = parsed else {
       let v = text(df)
       let why =
         v.isEmpty
@@ -343,47 +462,78 @@ final class Loader: RecordSink {
       }
       return flushIfNeeded()
     }
-    // Security.
+    // Security: the previous row's when the bytes are the same, else looked up by bytes.
     var tick = 0
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
-      let h = ByteTable.hash(tf)
-      if let i = tickerBytes.find(tf, hash: h) {
-        tick = i
+      if tf.count == lastTickerCount, let b = tf.baseAddress, sameBytes(b, lastTicker, tf.count) {
+        tick = lastTick
       } else {
-        guard let s = String(validating: tf, as: UTF8.self) else {
-          invalidUTF8Line = invalidUTF8Line ?? line
-          reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
-          return true
-        }
-        let key = s.trimmingSpaces()
-        if key.isEmpty {
-          reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
-          return true
-        }
-        if let i = tickerIndex[key] {
+        let h = ByteTable.hash(tf)
+        if let i = tickerBytes.find(tf, hash: h) {
           tick = i
         } else {
-          let (t, ex) = resolve(key)
-          tick = accs.count
-          accs.append(Accumulator(ticker: t, exchange: ex))
-          tickerIndex[key] = tick
+          guard let s = String(validating: tf, as: UTF8.self) else {
+            invalidUTF8Line = invalidUTF8Line ?? line
+            reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
+            return true
+          }
+          let key = s.trimmingSpaces()
+          if key.isEmpty {
+            reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
+            return true
+          }
+          if let i = tickerIndex[key] {
+            tick = i
+          } else {
+            let (t, ex) = resolve(key)
+            tick = accs.count
+            accs.append(Accumulator(ticker: t, exchange: ex))
+            tickerIndex[key] = tick
+            keys.append(key)
+          }
+          tickerBytes.insert(tf, hash: h, value: tick)
         }
-        tickerBytes.insert(tf, hash: h, value: tick)
+        if tf.count <= Loader.cachedBytes, let b = tf.baseAddress {
+          lastTicker.update(from: b, count: tf.count)
+          lastTickerCount = tf.count
+          lastTick = tick
+        } else {
+          lastTickerCount = -1
+        }
       }
     }
     if nameCol >= 0 && accs[tick].name == nil {
       let s = text(r.field(nameCol)).trimmingSpaces()
       if !s.isEmpty { accs[tick].name = s }
     }
-    // Values.
+    // Values, in slot order (the first one that is no number rejects the row).
     var vals = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan)
     var any = false
-    guard readValue(r, openCol, line, &vals.0, &any), readValue(r, highCol, line, &vals.1, &any),
-      readValue(r, lowCol, line, &vals.2, &any), readValue(r, closeCol, line, &vals.3, &any),
-      readValue(r, adjCol, line, &vals.4, &any), readValue(r, volumeCol, line, &vals.5, &any),
-      readValue(r, retCol, line, &vals.6, &any)
-    else { return true }
+    let read = withUnsafeMutablePointer(to: &vals) { t -> Bool in
+      t.withMemoryRebound(to: Double.self, capacity: 7) { v -> Bool in
+        for k in 0..<valueCount {
+          let c = valueCols[k]
+          let f = r.field(c)
+          if let b = f.baseAddress, let x = FieldParsers.plainDecimal(b, f.count, point: decimalPoint) {
+            v[valueSlots[k]] = x
+            any = true
+            continue
+          }
+          switch number(f) {
+          case .value(let x):
+            v[valueSlots[k]] = x
+            any = true
+          case .missing: break
+          case .invalid:
+            rejectValue(line, c, f)
+            return false
+          }
+        }
+        return true
+      }
+    }
+    guard read else { return true }
     if retCol >= 0 {
       if vals.6 <= -66 && vals.6 >= -99 && vals.6 == vals.6.rounded() {
         reject(line, retCol + 1, "CRSP missing-return code \(Int(vals.6)) (expected a return)")
@@ -415,25 +565,12 @@ final class Loader: RecordSink {
     }
   }
 
-  /// Reads column `c` (if any) into `out`; rejects the row and returns `false` when the field
-  /// is not a number.
-  @inline(__always)
-  func readValue(_ r: CSVReader, _ c: Int, _ line: Int, _ out: inout Double, _ any: inout Bool) -> Bool {
-    if c < 0 { return true }
-    let f = r.field(c)
-    switch number(f) {
-    case .value(let v):
-      out = v
-      any = true
-      return true
-    case .missing: return true
-    case .invalid:
-      if c == retCol, f.count == 1, let ch = f.first, ch >= 65 && ch <= 90 {
-        reject(line, c + 1, "CRSP return code \(text(f)): \(crspMeaning(ch)) (expected a number)")
-      } else {
-        reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
-      }
-      return false
+  /// Rejects a row whose column `c` is no number.
+  func rejectValue(_ line: Int, _ c: Int, _ f: UnsafeBufferPointer<UInt8>) {
+    if c == retCol, f.count == 1, let ch = f.first, ch >= 65 && ch <= 90 {
+      reject(line, c + 1, "CRSP return code \(text(f)): \(crspMeaning(ch)) (expected a number)")
+    } else {
+      reject(line, c + 1, "cannot read \"\(text(f).prefix(40))\" in \(header(c)) (expected a number)")
     }
   }
 
@@ -490,59 +627,78 @@ final class Loader: RecordSink {
     var out: [PriceSeries] = []
     let slotPos: [Int?] = (0..<7).map { slot in slots.firstIndex(of: slot) }
     let days = rows.days
-    for t in 0..<nt where start[t + 1] > start[t] {
-      let acc = accs[t]
-      var idx = Array(grouped[start[t]..<start[t + 1]])
-      // Order: ascending, newest first, or neither.
-      var asc = true
-      var desc = true
-      for k in 1..<max(1, idx.count) {
-        let a = days[Int(idx[k - 1])]
-        let b = days[Int(idx[k])]
-        if b < a { asc = false } else if b > a { desc = false }
-      }
-      if let l = acc.last, let f = idx.first, CivilDate(dayNumber: days[Int(f)]) < l { acc.ascending = false }
-      if !asc { acc.ascending = false }
-      if !desc || idx.count < 2 { acc.descending = false }
-      if !asc {
-        // Stable: rows of one date keep their file order, so the first one is kept.
-        idx.sort { a, b in
-          let da = days[Int(a)]
-          let db = days[Int(b)]
-          return da < db || (da == db && a < b)
+    let values = rows.values
+    // Rows kept for the security at hand (its first row of each date).
+    let keep = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+    defer { keep.deallocate() }
+    grouped.withUnsafeMutableBufferPointer { g in
+      for t in 0..<nt where start[t + 1] > start[t] {
+        let acc = accs[t]
+        var idx = UnsafeMutableBufferPointer(rebasing: g[start[t]..<start[t + 1]])
+        // Order: ascending, newest first, or neither.
+        var asc = true
+        var desc = true
+        for k in 1..<max(1, idx.count) {
+          let a = days[Int(idx[k - 1])]
+          let b = days[Int(idx[k])]
+          if b < a { asc = false } else if b > a { desc = false }
         }
-      }
-      // Duplicates and columns.
-      var dates: [CivilDate] = []
-      dates.reserveCapacity(idx.count)
-      var cols = [[Double]](repeating: [], count: w)
-      for j in 0..<w { cols[j].reserveCapacity(idx.count) }
-      var keptRow = -1
-      for i32 in idx {
-        let i = Int(i32)
-        let day = days[i]
-        if keptRow >= 0 && days[keptRow] == day {
-          duplicate(acc, keptRow, i, slotPos)
-          continue
+        if let l = acc.last, CivilDate(dayNumber: days[Int(idx[0])]) < l { acc.ascending = false }
+        if !asc { acc.ascending = false }
+        if !desc || idx.count < 2 { acc.descending = false }
+        if !asc {
+          // Stable: rows of one date keep their file order, so the first one is kept.
+          idx.sort { a, b in
+            let da = days[Int(a)]
+            let db = days[Int(b)]
+            return da < db || (da == db && a < b)
+          }
         }
-        if streaming && !acc.seen.insert(day) {
-          rejectDuplicate(acc, i, nil)
-          continue
+        // Duplicates: a later row of a kept date is refused (and, streaming, a date that an
+        // earlier fragment held).
+        var kept = 0
+        var keptRow = -1
+        var seen = acc.seen
+        acc.seen = DateSet()
+        for i32 in idx {
+          let i = Int(i32)
+          let day = days[i]
+          if keptRow >= 0 && days[keptRow] == day {
+            duplicate(acc, keptRow, i, slotPos)
+            continue
+          }
+          if streaming && !seen.insert(day) {
+            rejectDuplicate(acc, i, nil)
+            continue
+          }
+          keptRow = i
+          keep[kept] = i32
+          kept += 1
         }
-        keptRow = i
-        dates.append(CivilDate(dayNumber: day))
-        let row = rows.values + i * w
-        for j in 0..<w { cols[j].append(row[j]) }
+        acc.seen = seen
+        let dates = [CivilDate](unsafeUninitializedCapacity: kept) { buf, count in
+          for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
+          count = kept
+        }
+        var cols: [[Double]] = []
+        cols.reserveCapacity(w)
+        for j in 0..<w {
+          cols.append(
+            [Double](unsafeUninitializedCapacity: kept) { buf, count in
+              for k in 0..<kept { buf[k] = values[Int(keep[k]) * w + j] }
+              count = kept
+            })
+        }
+        if let d = dates.last { acc.last = max(acc.last ?? d, d) }
+        acc.stored += dates.count
+        func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
+        var s = PriceSeries(
+          ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
+          close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
+        s.name = acc.name
+        qualityPass(acc, s)
+        out.append(s)
       }
-      if let d = dates.last { acc.last = max(acc.last ?? d, d) }
-      acc.stored += dates.count
-      func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
-      var s = PriceSeries(
-        ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
-        close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
-      s.name = acc.name
-      qualityPass(acc, s)
-      out.append(s)
     }
     flushedRows += n
     rows.removeAll()
@@ -619,15 +775,17 @@ final class Loader: RecordSink {
     // Securities: the chunk's in its first-seen order, mapped to (or appended to) this loader's.
     var map = [Int32](repeating: 0, count: w.accs.count)
     if tickerCol >= 0 {
-      var keys = [String](repeating: "", count: w.accs.count)
-      for (k, i) in w.tickerIndex { keys[i] = k }
-      for (j, key) in keys.enumerated() {
+      // Seeded securities have this loader's indexes; the chunk's own follow.
+      for j in 0..<w.seeded { map[j] = Int32(j) }
+      for j in w.seeded..<w.keys.count {
+        let key = w.keys[j]
         if let i = tickerIndex[key] {
           map[j] = Int32(i)
         } else {
           let (t, ex) = resolve(key)
           map[j] = Int32(accs.count)
           tickerIndex[key] = accs.count
+          keys.append(key)
           accs.append(Accumulator(ticker: t, exchange: ex))
         }
       }

@@ -58,22 +58,30 @@ struct ParallelRead {
     defer { for c in pending where c.parallel { c.done.wait() } }
 
     func nextChunk() throws(PriceIngestError) -> Chunk? {
-      var buf = carry
-      let start = buf.count
-      buf.append(contentsOf: repeatElement(0, count: chunkBytes))
+      let start = carry.count
       var got = 0
-      while got < chunkBytes {
-        let n = buf.withUnsafeMutableBytes { b in
-          read(fd, b.baseAddress.map { $0 + start + got }, chunkBytes - got)
+      var failed: Int32 = 0
+      // The carried bytes, then up to `chunkBytes` read straight into the new array.
+      var buf = [UInt8](unsafeUninitializedCapacity: start + chunkBytes) { b, count in
+        guard let base = b.baseAddress else { return }
+        carry.withUnsafeBufferPointer { c in
+          if let cb = c.baseAddress { base.update(from: cb, count: start) }
         }
-        if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
-        if n == 0 {
-          eof = true
-          break
+        while got < chunkBytes {
+          let n = read(fd, base + start + got, chunkBytes - got)
+          if n < 0 {
+            failed = errno
+            break
+          }
+          if n == 0 {
+            eof = true
+            break
+          }
+          got += n
         }
-        got += n
+        count = start + got
       }
-      buf.removeLast(chunkBytes - got)
+      if failed != 0 { throw .cannotRead(file: path, reason: String(cString: strerror(failed))) }
       buf.withUnsafeBytes { b in sha.update(UnsafeRawBufferPointer(rebasing: b[start...])) }
       total += got
       carry = []
@@ -105,8 +113,10 @@ struct ParallelRead {
       let dialect = dialect
       let options = options
       let path = path
+      let seed = loader.tickerSeed()
       queue.async {
-        let w = Loader(dialect: dialect, file: path, options: options, flushRows: nil, sink: nil, chunk: true)
+        let w = Loader(
+          dialect: dialect, file: path, options: options, flushRows: nil, sink: nil, chunk: true, seed: seed)
         c.bytes.withUnsafeBytes { w.feed($0) }
         if w.failure == nil && w.reader.isAtRecordStart && !w.reader.sawOverflow { c.parsed = w }
         c.done.signal()

@@ -7,9 +7,9 @@ extension Loader {
   /// Gaps longer than this (in days) are counted in weekdays, not asked of the calendar day by day.
   static let maxGapScanDays = 3660
 
-  func calendar(_ ex: Exchange) -> TradingCalendar {
+  func calendar(_ ex: Exchange) -> SessionMemo {
     if let c = calendars[ex.calendarMIC] { return c }
-    let c = TradingCalendar(exchange: ex)
+    let c = SessionMemo(TradingCalendar(exchange: ex))
     calendars[ex.calendarMIC] = c
     return c
   }
@@ -42,7 +42,7 @@ extension Loader {
         }
       }
       // Sessions.
-      if cal.covers(d) && !cal.isSession(d) {
+      if cal.calendar.covers(d) && !cal.isSession(d) {
         acc.nonSession += 1
         if acc.nonSession <= Loader.examplesPerKind {
           findings.append(
@@ -168,5 +168,65 @@ extension Loader {
             "\(acc.gapSessions) sessions missing in \(acc.gapRuns) gaps in all (\(acc.exchange.calendarMIC) calendar)"
         ))
     }
+  }
+}
+
+/// A calendar's answers to `isSession`, remembered per day in bitsets over the span asked about
+/// (every security of a file asks about the same days, row by row and across gaps). Raw memory,
+/// so a lookup does no exclusivity or uniqueness checks.
+final class SessionMemo {
+  let calendar: TradingCalendar
+  private var base = 0
+  private var words = 0
+  /// Per word of 64 days: which days were asked, and which of those are sessions.
+  private var known: UnsafeMutablePointer<UInt64>
+  private var value: UnsafeMutablePointer<UInt64>
+  /// Days remembered at most (beyond that the calendar is asked directly).
+  static let maxSpan = 1 << 17
+
+  init(_ calendar: TradingCalendar) {
+    self.calendar = calendar
+    known = .allocate(capacity: 1)
+    value = .allocate(capacity: 1)
+  }
+
+  deinit {
+    known.deallocate()
+    value.deallocate()
+  }
+
+  func isSession(_ d: CivilDate) -> Bool {
+    let day = Int(d.dayNumber)
+    var off = day - base
+    if off < 0 || off >= words * 64 {
+      let lo = words == 0 ? day - 4096 : min(base, day - 4096)
+      let hi = words == 0 ? day + 4096 : max(base + words * 64, day + 4096)
+      let newBase = lo - ((lo % 64) + 64) % 64
+      let count = (hi - newBase) / 64 + 1
+      if count * 64 > SessionMemo.maxSpan { return calendar.isSession(d) }
+      let k = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+      let v = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+      k.initialize(repeating: 0, count: count)
+      v.initialize(repeating: 0, count: count)
+      let shift = (base - newBase) / 64
+      if words > 0 {
+        (k + shift).update(from: known, count: words)
+        (v + shift).update(from: value, count: words)
+      }
+      known.deallocate()
+      value.deallocate()
+      known = k
+      value = v
+      words = count
+      base = newBase
+      off = day - base
+    }
+    let w = off >> 6
+    let bit = UInt64(1) << UInt64(off & 63)
+    if known[w] & bit != 0 { return value[w] & bit != 0 }
+    let session = calendar.isSession(d)
+    known[w] |= bit
+    if session { value[w] |= bit }
+    return session
   }
 }

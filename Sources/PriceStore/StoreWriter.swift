@@ -183,32 +183,28 @@ extension PriceStore {
   }
 }
 
-/// Writes bars inside a transaction with two prepared statements: insert-or-ignore, then, for
-/// dates already stored, an update that only fires when a value differs.
+/// Writes bars inside a transaction: a multi-row insert-or-ignore per batch of rows (naming only
+/// the value columns the series has; the others are left NULL, as binding NULL would leave them),
+/// then, for dates already stored, an update that only fires when a value differs.
 final class BarWriter {
   let store: PriceStore
-  let insert: OpaquePointer
   let update: OpaquePointer
   let security: OpaquePointer
   let securityLookup: OpaquePointer
   var ids: [String: Int64] = [:]
   var outcome = StoreOutcome()
   var rows = 0
-  let bulk: OpaquePointer
+  /// Insert statements by the set of value columns named (bit k: column k of `valueColumns`):
+  /// `batch` rows, and one row.
+  var inserts: [Int: (bulk: OpaquePointer, single: OpaquePointer)] = [:]
   /// Room for the ISO dates of one batch plus one for updates.
   let dateBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 10 * (BarWriter.batch + 1))
 
+  /// The value columns of `bars`, in the order `PriceSeries` holds them.
+  static let valueColumns = ["open", "high", "low", "close", "adj_close", "volume", "ret"]
+
   init(store: PriceStore) throws(PriceStoreError) {
     self.store = store
-    let tuples = (0..<BarWriter.batch).map { k in
-      "(" + (1...9).map { "?\(k * 9 + $0)" }.joined(separator: ",") + ")"
-    }
-    bulk = try store.statement(
-      "INSERT OR IGNORE INTO bars(security_id, date, open, high, low, close, adj_close, volume, ret) VALUES "
-        + tuples.joined(separator: ","))
-    insert = try store.statement(
-      "INSERT OR IGNORE INTO bars(security_id, date, open, high, low, close, adj_close, volume, ret) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
-    )
     update = try store.statement(
       """
       UPDATE bars SET open=?3, high=?4, low=?5, close=?6, adj_close=?7, volume=?8, ret=?9
@@ -225,7 +221,50 @@ final class BarWriter {
     securityLookup = try store.statement("SELECT id FROM securities WHERE ticker = ?1")
   }
 
-  deinit { dateBuffer.deallocate() }
+  /// The last date written in full, its ISO text and its day of the month (0: none yet).
+  var isoDay: Int32 = 0
+  let isoText = UnsafeMutablePointer<UInt8>.allocate(capacity: 10)
+  var isoDayOfMonth = 0
+
+  deinit {
+    dateBuffer.deallocate()
+    isoText.deallocate()
+  }
+
+  /// Writes `d` as `YYYY-MM-DD`; a date up to the 28th of the month of the last date written in
+  /// full only has its day digits changed.
+  @inline(__always) func iso(_ d: CivilDate, _ out: UnsafeMutablePointer<UInt8>) {
+    let delta = Int(d.dayNumber) - Int(isoDay)
+    if isoDayOfMonth > 0 && delta >= 0 && isoDayOfMonth + delta <= 28 {
+      let dom = isoDayOfMonth + delta
+      out.update(from: isoText, count: 8)
+      out[8] = UInt8(48 + dom / 10)
+      out[9] = UInt8(48 + dom % 10)
+      return
+    }
+    writeISO(d, out)
+    isoDay = d.dayNumber
+    isoText.update(from: out, count: 10)
+    isoDayOfMonth = Int(out[8] - 48) * 10 + Int(out[9] - 48)
+  }
+
+  /// The insert statements naming the value columns in `mask`.
+  func insertStatements(_ mask: Int) throws(PriceStoreError) -> (bulk: OpaquePointer, single: OpaquePointer) {
+    if let s = inserts[mask] { return s }
+    let names = BarWriter.valueColumns.indices.filter { mask & (1 << $0) != 0 }.map {
+      BarWriter.valueColumns[$0]
+    }
+    let width = 2 + names.count
+    let head =
+      "INSERT OR IGNORE INTO bars(" + (["security_id", "date"] + names).joined(separator: ", ") + ") VALUES "
+    func tuple(_ k: Int) -> String {
+      "(" + (1...width).map { "?\(k * width + $0)" }.joined(separator: ",") + ")"
+    }
+    let bulk = try store.statement(head + (0..<BarWriter.batch).map(tuple).joined(separator: ","))
+    let single = try store.statement(head + tuple(0))
+    inserts[mask] = (bulk, single)
+    return (bulk, single)
+  }
 
   func securityID(_ s: PriceSeries) throws(PriceStoreError) -> Int64 {
     if let id = ids[s.ticker] { return id }
@@ -255,6 +294,25 @@ final class BarWriter {
     let id = try securityID(s)
     let hasReturns = s.isReturnSeries
     let n = s.count
+    // The value columns with at least one value; the others stay NULL.
+    let all = [s.open, s.high, s.low, s.close, s.adjustedClose, s.volume, hasReturns ? s.returns : []]
+    var mask = 0
+    var cols: [[Double]] = []
+    for (k, c) in all.enumerated() where c.contains(where: { !$0.isNaN }) {
+      mask |= 1 << k
+      cols.append(c)
+    }
+    let width = Int32(2 + cols.count)
+    let (bulk, single) = try insertStatements(mask)
+    // The values row by row in one buffer, so binding reads plain memory.
+    let w = cols.count
+    let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n * w))
+    defer { values.deallocate() }
+    for (j, c) in cols.enumerated() {
+      c.withUnsafeBufferPointer { b in
+        for r in 0..<n { values[r * w + j] = b[r] }
+      }
+    }
     var i = 0
     // Whole batches: one statement inserts `batch` rows; only when some existed already are the
     // rows of that batch compared one by one.
@@ -263,18 +321,13 @@ final class BarWriter {
       sqlite3_reset(st)
       for k in 0..<BarWriter.batch {
         let r = i + k
-        let p = Int32(k * 9)
+        let p = Int32(k) * width
         let date = dateBuffer + k * 10
-        writeISO(s.dates[r], date)
+        iso(s.dates[r], date)
         sqlite3_bind_int64(st, p + 1, id)
         sqlite3_bind_text(st, p + 2, UnsafeRawPointer(date).assumingMemoryBound(to: CChar.self), 10, nil)
-        bind(st, p + 3, s.open[r])
-        bind(st, p + 4, s.high[r])
-        bind(st, p + 5, s.low[r])
-        bind(st, p + 6, s.close[r])
-        bind(st, p + 7, s.adjustedClose[r])
-        bind(st, p + 8, s.volume[r])
-        bind(st, p + 9, hasReturns ? s.returns[r] : .nan)
+        let row = values + r * w
+        for j in 0..<w { bind(st, p + 3 + Int32(j), row[j]) }
       }
       _ = try store.step(st, "insert bars")
       let inserted = Int(sqlite3_changes(store.db))
@@ -287,19 +340,14 @@ final class BarWriter {
       i += BarWriter.batch
     }
     while i < n {
-      writeISO(s.dates[i], dateBuffer)
-      let st = insert
+      iso(s.dates[i], dateBuffer)
+      let st = single
       sqlite3_reset(st)
       sqlite3_bind_int64(st, 1, id)
       sqlite3_bind_text(st, 2, UnsafeRawPointer(dateBuffer).assumingMemoryBound(to: CChar.self), 10, nil)
-      bind(st, 3, s.open[i])
-      bind(st, 4, s.high[i])
-      bind(st, 5, s.low[i])
-      bind(st, 6, s.close[i])
-      bind(st, 7, s.adjustedClose[i])
-      bind(st, 8, s.volume[i])
-      bind(st, 9, hasReturns ? s.returns[i] : .nan)
-      _ = try store.step(insert, "insert bars")
+      let row = values + i * w
+      for j in 0..<w { bind(st, 3 + Int32(j), row[j]) }
+      _ = try store.step(st, "insert bars")
       if sqlite3_changes(store.db) == 1 {
         outcome.rowsInserted += 1
       } else {
@@ -331,7 +379,7 @@ final class BarWriter {
 
   /// Releases the bindings that point at the date buffer.
   func finish() {
-    for st in [insert, update, security, securityLookup, bulk] {
+    for st in [update, security, securityLookup] + inserts.values.flatMap({ [$0.bulk, $0.single] }) {
       sqlite3_reset(st)
       sqlite3_clear_bindings(st)
     }

@@ -279,4 +279,37 @@ let mp = PriceSeries(
     #expect(back.close == v2)
     #expect(back.volume == v2.map { $0 * 10 })
   }
+
+  /// Dates written with the day-digit shortcut (same month up to the 28th) and in full, across
+  /// month ends, a leap day, year ends and a second series starting earlier; value columns a
+  /// series lacks entirely stay NULL, a column with some values keeps its NULLs.
+  @Test func datesAndColumnsAcrossMonthsAndSeries() throws {
+    let store = try PriceStore(path: tempDB())
+    let start = day("1999-12-20")
+    let a = (0..<800).map { start.adding(days: $0 + ($0 > 400 ? 3 : 0)) }
+    let b = (0..<70).map { day("1999-11-25").adding(days: $0 * 2) }
+    let sa = PriceSeries(
+      ticker: "A", exchange: .xnys, dates: a, close: a.indices.map { Double($0) + 0.25 },
+      adjustedClose: a.indices.map { $0 % 3 == 0 ? .nan : Double($0) })
+    let sb = PriceSeries(
+      ticker: "B", exchange: .xnys, dates: b, open: b.indices.map { Double($0) },
+      close: b.indices.map { Double($0) + 1 },
+      volume: b.indices.map { Double($0 * 100) })
+    _ = try store.store(file([sa, sb], sha: "dates"))
+    let rows = try store.query(
+      "SELECT s.ticker, b.date, quote(b.open), quote(b.close), quote(b.adj_close), quote(b.volume), quote(b.ret) FROM bars b JOIN securities s ON s.id = b.security_id ORDER BY s.ticker, b.date"
+    )
+    var want: [[String]] = []
+    for (i, d) in a.enumerated() {
+      want.append([
+        "A", d.iso, "NULL", "\(Double(i) + 0.25)", i % 3 == 0 ? "NULL" : "\(Double(i))", "NULL", "NULL",
+      ])
+    }
+    for (i, d) in b.enumerated() {
+      want.append(["B", d.iso, "\(Double(i))", "\(Double(i) + 1)", "NULL", "\(i * 100)", "NULL"])
+    }
+    #expect(rows == want)
+    #expect(try #require(try store.series(for: "A")) == sa)
+    #expect(try #require(try store.series(for: "B")) == sb)
+  }
 }
