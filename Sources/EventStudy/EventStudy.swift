@@ -32,30 +32,20 @@ public enum EventStudy {
       }
     }
     let taskGroups = groups
-    // With `prepareStatistics`, each ok pair's statistics inputs are made right after the pair.
-    let statistics = parameters.prepareStatistics ? StudyStatistics.Prepared(parameters: parameters) : nil
-    var inputs = [StudyStatistics.PairData?](repeating: nil, count: statistics == nil ? 0 : pairs.count)
     pairs.withUnsafeMutableBufferPointer { buffer in
-      inputs.withUnsafeMutableBufferPointer { inputBuffer in
-        let out = SendableBuffer(buffer)
-        let prepared = SendableBuffer(inputBuffer)
-        let work: @Sendable (Int) -> Void = { gi in
-          var scratch = Scratch()
-          var ranks = RankScratch()
-          for ti in taskGroups[gi] {
-            let task = tasks[ti]
-            PairComputer.compute(&out.buffer[task.pair], task: task, context: context, scratch: &scratch)
-            guard let statistics, out.buffer[task.pair].outcome == .ok else { continue }
-            prepared.buffer[task.pair] = statistics.prepare(
-              out.buffer[task.pair], index: task.pair, task: task, context: context, scratch: &ranks)
-          }
+      let out = SendableBuffer(buffer)
+      let work: @Sendable (Int) -> Void = { gi in
+        var scratch = Scratch()
+        for ti in taskGroups[gi] {
+          let task = tasks[ti]
+          PairComputer.compute(&out.buffer[task.pair], task: task, context: context, scratch: &scratch)
         }
-        let threads = parameters.threads
-        if threads == 1 || taskGroups.count < 2 {
-          for gi in 0..<taskGroups.count { work(gi) }
-        } else {
-          DispatchQueue.concurrentPerform(iterations: taskGroups.count) { gi in work(gi) }
-        }
+      }
+      let threads = parameters.threads
+      if threads == 1 || taskGroups.count < 2 {
+        for gi in 0..<taskGroups.count { work(gi) }
+      } else {
+        DispatchQueue.concurrentPerform(iterations: taskGroups.count) { gi in work(gi) }
       }
     }
     flagOverlaps(&pairs, tasks: tasks, parameters: parameters)
@@ -63,7 +53,6 @@ public enum EventStudy {
     var taskOfPair = [PairTask?](repeating: nil, count: pairs.count)
     for t in tasks { taskOfPair[t.pair] = t }
     result.storage = StudyStorage(context: context, tasks: taskOfPair)
-    result.statisticsInputs = inputs
     return result
   }
 

@@ -175,20 +175,6 @@ enum PairComputer {
     }
   }
 
-  /// The estimation residuals of a computed pair (its fit `est`, on its sessions), recomputed
-  /// from the aligned returns; `nil` when its dates are not on the task's grid.
-  static func estimationResiduals(of est: EstimationStats, task: PairTask, context c: StudyContext)
-    -> [Double]?
-  {
-    let grid = c.grids[task.grid]
-    guard let first = est.dates.first, let last = est.dates.last, let lo = grid.index(of: first),
-      let hi = grid.index(of: last)
-    else { return nil }
-    return estimationResiduals(
-      model: c.parameters.model, alpha: est.alpha, betas: est.betas, y: c.securities[task.security],
-      m: task.market.map { c.markets[$0] } ?? .empty, f: c.factors[task.grid], range: lo...hi)
-  }
-
   /// AR over the estimation sessions `range` (NaN where a return or regressor is missing).
   static func estimationResiduals(
     model: ExpectedReturnModel, alpha: Double, betas: [Double], y: AlignedReturns, m: AlignedReturns,

@@ -225,11 +225,6 @@ public struct StudyParameters: Sendable {
   /// `StudyResult.estimationResiduals(ofPair:)` recomputes them on demand from the aligned returns
   /// the result keeps, which saves L1 doubles per pair).
   public var keepEstimationResiduals: Bool = false
-  /// Prepare, while each pair is computed (in parallel, with its returns at hand), what
-  /// `StudyStatistics.summarize` needs per pair: its ranks, residuals and event-day values.
-  /// Default off: a run whose statistics are not wanted (or computed later on a subset) need not
-  /// pay for it. The statistics are the same either way.
-  public var prepareStatistics: Bool = false
   /// Worker threads (0 = one per core).
   public var threads: Int = 0
 

@@ -267,9 +267,6 @@ public struct StudyResult: Sendable {
 
   /// What `estimationResiduals(ofPair:)` recomputes residuals from (set by `EventStudy.run`).
   var storage: StudyStorage? = nil
-  /// Per pair, what the aggregate statistics need, prepared while the pair was computed (when
-  /// `parameters.prepareStatistics` was on; empty otherwise, `nil` for pairs that are not `ok`).
-  var statisticsInputs: [StudyStatistics.PairData?] = []
 
   /// The estimation-window residuals of pair `index` with their sessions (calendar dates), NaN
   /// where a return is missing: the stored ones when `keepEstimationResiduals` was on, otherwise
@@ -277,9 +274,15 @@ public struct StudyResult: Sendable {
   public func estimationResiduals(ofPair index: Int) -> (dates: ArraySlice<CivilDate>, residuals: [Double])? {
     guard pairs.indices.contains(index), let est = pairs[index].estimation else { return nil }
     if !est.residuals.isEmpty || est.dates.isEmpty { return (est.dates, est.residuals) }
-    guard let storage, let task = storage.tasks[index],
-      let r = PairComputer.estimationResiduals(of: est, task: task, context: storage.context)
+    guard let storage, let task = storage.tasks[index] else { return nil }
+    let c = storage.context
+    let grid = c.grids[task.grid]
+    guard let first = est.dates.first, let last = est.dates.last, let lo = grid.index(of: first),
+      let hi = grid.index(of: last)
     else { return nil }
+    let r = PairComputer.estimationResiduals(
+      model: parameters.model, alpha: est.alpha, betas: est.betas, y: c.securities[task.security],
+      m: task.market.map { c.markets[$0] } ?? .empty, f: c.factors[task.grid], range: lo...hi)
     return (est.dates, r)
   }
 

@@ -110,8 +110,6 @@ public struct StudySettings: Sendable, Equatable, Codable {
       throw .invalidArgument("--returns \"\(returns)\" is not a return kind (expected simple or log)")
     }
     p.returnKind = rk
-    // The reports always compute the aggregate statistics: prepare their inputs with each pair.
-    p.prepareStatistics = true
     if market.isEmpty {
       var choice = MarketIndexChoice()
       let have = Set(available)

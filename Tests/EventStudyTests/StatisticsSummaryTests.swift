@@ -1,7 +1,6 @@
+import EventStudy
 import MarketData
 import Testing
-
-@testable import EventStudy
 
 /// `StudyStatistics.summarize` on a three-pair study built by hand: estimation τ −8…−3 (six
 /// residuals each, C missing one), windows (−1, 1) and (0, 0). A and B share calendar days; C's
@@ -167,9 +166,7 @@ import Testing
 /// Reproducibility across thread counts and behaviour without estimation residuals, on a
 /// simulated 260-pair study (large enough for the parallel paths).
 @Suite struct StatisticsDeterminismTests {
-  static func study(threads: Int, keepResiduals: Bool = true, prepareStatistics: Bool = false) throws
-    -> StudyResult
-  {
+  static func study(threads: Int, keepResiduals: Bool = true) throws -> StudyResult {
     let sessions = TradingCalendar(exchange: .xnys).sessions(
       from: day("2023-01-03"), through: day("2024-12-31"))
     var rng = TestRandom(seed: 99)
@@ -189,7 +186,6 @@ import Testing
     p.market = MarketIndexChoice(defaultTicker: "MKT")
     p.threads = threads
     p.keepEstimationResiduals = keepResiduals
-    p.prepareStatistics = prepareStatistics
     return try EventStudy.run(events: events, prices: InMemoryPriceSource(series), parameters: p)
   }
 
@@ -226,24 +222,6 @@ import Testing
     #expect(s1.groups[0].correlationPairs == 5_000)
     // The sample estimates the exact r̄ closely (independent series: both near 0).
     #expect(abs(s1.groups[0].meanCorrelation - all.groups[0].meanCorrelation) < 0.01)
-  }
-
-  @Test func statisticsPreparedWithThePairsAreTheSameBits() throws {
-    // Inputs made while the pairs are computed (residuals recomputed there, or kept) give the very
-    // numbers the statistics make from the finished result.
-    let later = Self.flatten(
-      StudyStatistics.summarize(
-        try Self.study(threads: 0, keepResiduals: false), groupBy: ["type"], bootstrapDraws: 99))
-    for keep in [false, true] {
-      for threads in [1, 0] {
-        let r = try Self.study(threads: threads, keepResiduals: keep, prepareStatistics: true)
-        #expect(r.statisticsInputs.count == r.pairs.count)
-        #expect(r.statisticsInputs.compactMap { $0 }.count == r.pairs.filter { $0.outcome == .ok }.count)
-        let early = Self.flatten(StudyStatistics.summarize(r, groupBy: ["type"], bootstrapDraws: 99))
-        #expect(early.count == later.count)
-        #expect(zip(early, later).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) })
-      }
-    }
   }
 
   @Test func residualsNotKeptByTheRunAreRecomputedForTheRankAndCorrelationTests() throws {

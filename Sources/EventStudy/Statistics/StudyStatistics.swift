@@ -110,25 +110,14 @@ public enum StudyStatistics {
     var axisLo: Int
     var axisHi: Int
 
-    /// The layout of a study with `p` (windows, event span, rank axis), without pairs.
-    init(parameters p: StudyParameters) {
+    init(_ result: StudyResult) {
+      let p = result.parameters
       windows = p.windows
       span = p.eventSpan
       estimation = p.estimation
       axisLo = min(estimation.start, span.start)
       axisHi = max(estimation.end, span.end)
-    }
-
-    init(_ result: StudyResult) {
-      self.init(parameters: result.parameters)
-      let p = result.parameters
       let indices = result.pairs.indices.filter { result.pairs[$0].outcome == .ok }
-      if result.statisticsInputs.count == result.pairs.count {
-        // Prepared as the pairs were computed.
-        pairs = indices.compactMap { result.statisticsInputs[$0] }
-        if pairs.count == indices.count { return }
-        pairs = []
-      }
       var slots = [PairData?](repeating: nil, count: indices.count)
       let me = self
       slots.withUnsafeMutableBufferPointer { buffer in
@@ -153,19 +142,6 @@ public enum StudyStatistics {
         }
       }
       pairs = slots.compactMap { $0 }
-    }
-
-    /// A computed pair's data, its residuals recomputed from the returns its task points at.
-    func prepare(
-      _ pr: PairResult, index: Int, task: PairTask, context: StudyContext, scratch: inout RankScratch
-    ) -> PairData {
-      let residuals =
-        pr.estimation.flatMap { est in
-          est.residuals.isEmpty && !est.dates.isEmpty
-            ? PairComputer.estimationResiduals(of: est, task: task, context: context) : est.residuals
-        } ?? []
-      return prepare(
-        pr, index: index, residuals: residuals, returnKind: context.parameters.returnKind, scratch: &scratch)
     }
 
     func prepare(
