@@ -243,6 +243,9 @@ struct TaggerRun {
     let s = sentence[min(i, tokens.count - 1)]
     while j >= 0, sentence[j] == s, steps < 14 {
       let word = words[j]
+      // Reported speech: "said on Tuesday that tariffs rise in May" — the reporting verb's tense
+      // is not the clause's; the clause's own cues (before or after) decide.
+      if word == "that" { break }
       if !word.isEmpty {
         if TaggerRun.futureCues.contains(word) {
           // "to" only counts right before the expression's preposition ("to take effect on").

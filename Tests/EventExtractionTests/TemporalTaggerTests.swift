@@ -58,6 +58,11 @@ import Testing
     ("Tariffs rose in September.", "2024-09", .month),  // past: most recent September
     ("The deadline is in July.", "2025-07", .month),  // no tense cue: nearest July
     ("The talks will resume in September.", "2025-09", .month),
+    // Reported speech: the clause after "that" has its own tense; "said" does not make it past.
+    ("The ministry said that tariffs rise in September.", "2025-09", .month),
+    ("He said that tariffs were raised in September.", "2024-09", .month),
+    ("Officials said that in September the duties were imposed.", "2024-09", .month),
+    ("China said that it will impose controls in September.", "2025-09", .month),
     ("Growth slowed last year.", "2024", .year),
     ("in the third quarter", "2024-Q3", .quarter),
     ("Q1 2025 results", "2025-Q1", .quarter),
