@@ -44,6 +44,9 @@ public enum SourceEncoding: String, Sendable, Equatable {
       if k > 0 && sample[k - 1] >= 0xC0 { end = k - 1 }
     }
     if String(validating: sample[0..<end], as: UTF8.self) != nil { return .utf8 }
+    // UTF-8 with a few bad bytes (a corrupt ticker) is still UTF-8: its valid multi-byte characters
+    // outnumber the bytes that fit none, where in GB18030 text most pairs are not UTF-8.
+    if utf8Evidence(sample[0..<end]) { return .utf8 }
     var hanzi = 0
     var other = 0
     var i = 0
@@ -68,6 +71,41 @@ public enum SourceEncoding: String, Sendable, Equatable {
       }
     }
     return hanzi >= 2 && hanzi * 10 >= (hanzi + other) * 8 ? .gb18030 : .utf8
+  }
+}
+
+extension SourceEncoding {
+  /// `true` when well-formed UTF-8 multi-byte characters outnumber the non-ASCII bytes that are
+  /// part of none.
+  static func utf8Evidence(_ bytes: ArraySlice<UInt8>) -> Bool {
+    var good = 0
+    var bad = 0
+    var i = bytes.startIndex
+    while i < bytes.endIndex {
+      let b = bytes[i]
+      let length: Int
+      switch b {
+      case 0..<0x80:
+        i += 1
+        continue
+      case 0xC2...0xDF: length = 2
+      case 0xE0...0xEF: length = 3
+      case 0xF0...0xF4: length = 4
+      default: length = 0
+      }
+      var ok = length > 0 && i + length <= bytes.endIndex
+      if ok {
+        for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { ok = false }
+      }
+      if ok {
+        good += 1
+        i += length
+      } else {
+        bad += 1
+        i += 1
+      }
+    }
+    return good > bad
   }
 }
 

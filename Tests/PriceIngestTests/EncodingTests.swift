@@ -56,6 +56,12 @@ import Testing
     // A UTF-8 sample cut inside a character is still UTF-8.
     let cut = Array(Array("日期,收盘".utf8).dropLast(1))
     #expect(SourceEncoding.detect(cut, complete: false) == .utf8)
+    // A UTF-8 Chinese file with one corrupt byte stays UTF-8 (its row is refused, not the file
+    // misread).
+    let corrupt =
+      Array("日期,名称,收盘价\n2024-01-02,北方稀土,20.5\n2024-01-03,北方".utf8) + [0xFF]
+      + Array("稀土,20.75\n".utf8)
+    #expect(SourceEncoding.detect(corrupt, complete: true) == .utf8)
     // One stray pair among ASCII is not enough evidence.
     #expect(SourceEncoding.detect(Array("Date,Close\n".utf8) + [0xB1, 0xB1], complete: true) == .utf8)
   }
