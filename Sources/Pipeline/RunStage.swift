@@ -108,6 +108,7 @@ public enum RunStage {
     let result = try watch.time("study") { () throws(PipelineError) in
       try StudyStage.run(events: events, prices: store, settings: study)
     }
+    for warning in StudyStage.marketWarnings(result, settings: study) { log.warning("study: \(warning)") }
     let resolved = ResolvedStudy(result.parameters, settings: study)
     log.progress("statistics: aggregates and tests")
     log.progress("reports: writing into \(out)")

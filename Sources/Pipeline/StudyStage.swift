@@ -166,6 +166,34 @@ public enum StudyStage {
   }
 }
 
+extension StudyStage {
+  /// Warnings about the market index choice: with `--market` left to the store, securities of an
+  /// exchange none of whose conventional indices is stored are compared with the default (US)
+  /// index, whose sessions and hours are another market's; one line per such exchange.
+  public static func marketWarnings(_ result: StudyResult, settings: StudySettings) -> [String] {
+    guard settings.market.isEmpty, result.parameters.model.usesMarket else { return [] }
+    let choice = result.parameters.market
+    var pairsByCalendar: [String: (count: Int, market: String)] = [:]
+    for pair in result.pairs where pair.outcome == .ok {
+      guard let exchange = Exchange.named(pair.exchange), let market = pair.marketTicker else { continue }
+      let calendar = exchange.calendarMIC
+      guard calendar != "XNYS", choice.perExchange[exchange.mic] == nil, choice.perExchange[calendar] == nil,
+        market == choice.defaultTicker
+      else { continue }
+      pairsByCalendar[calendar, default: (0, market)].count += 1
+    }
+    return pairsByCalendar.keys.sorted().compactMap { calendar in
+      guard let (count, market) = pairsByCalendar[calendar] else { return nil }
+      let candidates = StudySettings.conventionalIndices[calendar] ?? []
+      let none =
+        candidates.isEmpty
+        ? "no index of it is known" : "none of \(candidates.joined(separator: ", ")) is stored"
+      return "\(count) pair(s) on \(calendar) are compared with \(market), not an index of their own market "
+        + "(\(none)); ingest one or pass --market \(calendar)=TICKER"
+    }
+  }
+}
+
 /// A `study` job: events file × price store → reports and `run.json` in `out`.
 public struct StudyJob: Sendable, Equatable {
   /// The SQLite price store.
@@ -228,6 +256,7 @@ extension StudyStage {
     let result = try watch.time("study") { () throws(PipelineError) in
       try run(events: events, prices: store, settings: settings)
     }
+    for warning in marketWarnings(result, settings: settings) { log.warning("study: \(warning)") }
     let resolved = ResolvedStudy(result.parameters, settings: settings)
     log.progress(
       "statistics: \(settings.groupBy.isEmpty ? "all pairs" : "all pairs and groups by " + settings.groupBy.joined(separator: ", "))"
