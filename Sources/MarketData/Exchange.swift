@@ -105,6 +105,8 @@ public struct Exchange: Hashable, Sendable, CustomStringConvertible {
     guard let dot = ticker.lastIndex(of: "."), dot != ticker.startIndex else { return nil }
     let suffix = ticker[dot...].uppercased()
     if suffix == ".SH" { return .xshg }
+    // Yahoo's Xetra listings: Frankfurt's sessions and hours.
+    if suffix == ".DE" { return .xfra }
     return all.first { !$0.tickerSuffix.isEmpty && $0.tickerSuffix == suffix }
   }
 

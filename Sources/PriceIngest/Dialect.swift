@@ -36,14 +36,20 @@ public enum ColumnRole: String, Sendable, CaseIterable {
     ],
     .name: ["name", "股票名称", "名称", "证券名称", "securityname", "companyname", "comnam", "nom", "nombre"],
     .open: [
-      "open", "opening", "openprice", "eröffnung", "eroeffnung", "erster", "开盘价", "开盘", "今开", "ouverture",
-      "apertura", "otwarcie",
+      "open", "opening", "openprice", "eröffnung", "eroeffnung", "eröffn", "erster", "开盘价", "开盘", "今开",
+      "ouverture", "ouv", "apertura", "otwarcie", "abertura",
     ],
-    .high: ["high", "hoch", "最高价", "最高", "haut", "plushaut", "máximo", "maximo", "alto", "max", "najwyzszy"],
-    .low: ["low", "tief", "最低价", "最低", "bas", "plusbas", "mínimo", "minimo", "bajo", "min", "najnizszy"],
+    .high: [
+      "high", "hoch", "最高价", "最高", "haut", "plushaut", "máximo", "maximo", "máx", "max", "alto", "massimo",
+      "najwyzszy",
+    ],
+    .low: [
+      "low", "tief", "最低价", "最低", "bas", "plusbas", "mínimo", "minimo", "mín", "min", "bajo", "najnizszy",
+    ],
     .close: [
       "close", "closelast", "last", "price", "closeprice", "schluss", "schlusskurs", "收盘价", "收盘", "clôture",
       "cloture", "dernier", "cierre", "último", "ultimo", "zamkniecie", "prc", "pxlast", "kurs", "lastprice",
+      "zuletzt", "schlusspreis",
     ],
     .adjClose: [
       "adjclose", "adjustedclose", "adjcloseprice", "adjprice", "adjustedprice", "复权收盘价", "后复权收盘价",

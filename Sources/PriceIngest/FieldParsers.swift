@@ -406,10 +406,14 @@ enum FieldParsers {
     var exponent = 0
     var sawDigit = false
     var needSlow = false
+    // Digits since the last thousands separator (−1: none yet): every group after one must be
+    // three long, so "12,50" read with a decimal point is refused instead of becoming 1250.
+    var group = -1
     while j < n {
       let c = p[j]
       if c >= 48 && c <= 57 {
         sawDigit = true
+        if group >= 0 && !seenPoint { group += 1 }
         if digits < 19 {
           mant = mant &* 10 &+ UInt64(c - 48)
           if mant != 0 { digits += 1 }
@@ -418,14 +422,20 @@ enum FieldParsers {
           exponent += 1
         }
       } else if c == decimalByte && !seenPoint {
+        if group >= 0 && group != 3 { return .invalid }
         seenPoint = true
-      } else if c == groupByte || c == 39 || (c == 32 && j + 1 < n && p[j + 1] >= 48 && p[j + 1] <= 57) {
+      } else if !seenPoint
+        && (c == groupByte || c == 39 || (c == 32 && j + 1 < n && p[j + 1] >= 48 && p[j + 1] <= 57))
+      {
         // thousands separator
+        if !sawDigit || (group >= 0 && group != 3) { return .invalid }
+        group = 0
       } else {
         break
       }
       j += 1
     }
+    if group >= 0 && !seenPoint && group != 3 { return .invalid }
     if !sawDigit {
       return isMissingMarker(p + i, n - i) ? .missing : .invalid
     }

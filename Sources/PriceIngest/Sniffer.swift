@@ -396,7 +396,25 @@ enum Sniffer {
     for c in valueCols { valueSamples += samples(c) }
     if let given = options.decimalComma {
       d.decimalComma = given
-    } else if d.delimiter != 44 {
+    } else if d.delimiter == 44 {
+      // Comma-separated with quoted numbers ("12,34" in a German investing.com export): a comma
+      // followed by a digit group that is not three long cannot group thousands, so it is the
+      // decimal mark; a point so followed is one too. Groups of exactly three say nothing.
+      var comma = 0
+      var point = 0
+      for s in valueSamples {
+        guard let last = s.lastIndex(where: { $0 == 44 || $0 == 46 }) else { continue }
+        var digits = 0
+        var k = last + 1
+        while k < s.count, s[k] >= 48, s[k] <= 57 {
+          digits += 1
+          k += 1
+        }
+        guard digits > 0, digits != 3 else { continue }
+        if s[last] == 44 { comma += 1 } else { point += 1 }
+      }
+      d.decimalComma = comma > point
+    } else {
       var comma = 0
       var point = 0
       for s in valueSamples {

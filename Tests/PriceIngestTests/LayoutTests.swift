@@ -155,3 +155,37 @@ func day(_ s: String) -> CivilDate {
     #expect(g.series[0].ticker == "BHP.AX")
   }
 }
+
+/// investing.com in a German locale: comma-separated, every field quoted, decimal commas inside.
+@Suite struct LocaleExportTests {
+  @Test func germanInvestingComExport() throws {
+    let f = try load(
+      """
+      "Datum","Zuletzt","Eröffn.","Hoch","Tief","Vol.","+/- %"
+      "26.11.2025","12,34","12,00","12,50","11,90","1,23M","2,15%"
+      "25.11.2025","12,08","12,10","12,20","11,95","980,50K","-0,41%"
+      """, name: "BAS.DE.csv")
+    let s = try #require(f.series.first)
+    #expect(f.dialect.contains("decimal comma"))
+    #expect(s.ticker == "BAS.DE" && s.exchange == .xfra)
+    #expect(s.dates.map(\.iso) == ["2025-11-25", "2025-11-26"])
+    #expect(s.close == [12.08, 12.34])
+    #expect(s.open == [12.10, 12.00])
+    #expect(s.high == [12.20, 12.50])
+    #expect(s.low == [11.95, 11.90])
+    #expect(s.volume == [980_500, 1_230_000])
+  }
+
+  @Test func quotedThousandsInACommaFileStayThousands() throws {
+    // Nasdaq-style quoted numbers with thousands commas and a decimal point.
+    let f = try load(
+      """
+      "Date","Close","Volume"
+      "11/25/2025","1,234.50","2,187,767"
+      "11/26/2025","1,240.25","1,000,000"
+      """, name: "X.csv")
+    #expect(f.dialect.contains("decimal point"))
+    #expect(f.series.first?.close == [1234.5, 1240.25])
+    #expect(f.series.first?.volume == [2_187_767, 1_000_000])
+  }
+}

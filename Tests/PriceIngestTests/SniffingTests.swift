@@ -288,6 +288,17 @@ import Testing
     #expect(n("€12.00") == 12)
     #expect(n("7.199282646179199") == 7.199282646179199)
     #expect(n("abc") == nil)
+    // Thousands groups are three digits: anything else is refused, not run together.
+    #expect(n("1 234") == 1234)
+    #expect(n("1'234.5") == 1234.5)
+    #expect(n("1,234,567.25") == 1_234_567.25)
+    #expect(n("12,50") == nil)  // a decimal comma read with a decimal point: not 1250
+    #expect(n("1,23M") == nil)
+    #expect(n("1,2345") == nil)
+    #expect(n(",123") == nil)
+    #expect(n("1.23", comma: true) == nil)  // and the other way round: not 123
+    #expect(n("1.234.567,5", comma: true) == 1_234_567.5)
+    #expect(n("980,50K", comma: true) == 980_500)
     for missing in ["", "null", "NaN", "N/A", "-", "."] {
       if case .missing = Array(missing.utf8).parsedNumber(decimalComma: false) {
       } else {
