@@ -28,7 +28,7 @@ public enum ColumnRole: String, Sendable, CaseIterable {
   static let synonyms: [ColumnRole: Set<String>] = [
     .date: [
       "date", "datum", "日期", "交易日期", "时间", "timestamp", "time", "observationdate", "caldt", "day",
-      "tradedate", "tradingdate", "fecha", "data", "dt", "datetime", "pricedate",
+      "tradedate", "tradingdate", "fecha", "data", "dt", "datetime", "pricedate", "日付", "年月日",
     ],
     .ticker: [
       "ticker", "symbol", "tic", "code", "股票代码", "代码", "证券代码", "permno", "ric", "tscode", "secid",
@@ -37,32 +37,42 @@ public enum ColumnRole: String, Sendable, CaseIterable {
     .name: ["name", "股票名称", "名称", "证券名称", "securityname", "companyname", "comnam", "nom", "nombre"],
     .open: [
       "open", "opening", "openprice", "eröffnung", "eroeffnung", "eröffn", "erster", "开盘价", "开盘", "今开",
-      "ouverture", "ouv", "apertura", "otwarcie", "abertura",
+      "ouverture", "ouv", "apertura", "otwarcie", "abertura", "始値",
     ],
     .high: [
       "high", "hoch", "最高价", "最高", "haut", "plushaut", "máximo", "maximo", "máx", "max", "alto", "massimo",
-      "najwyzszy",
+      "najwyzszy", "高値",
     ],
     .low: [
       "low", "tief", "最低价", "最低", "bas", "plusbas", "mínimo", "minimo", "mín", "min", "bajo", "najnizszy",
+      "安値",
     ],
     .close: [
       "close", "closelast", "last", "price", "closeprice", "schluss", "schlusskurs", "收盘价", "收盘", "clôture",
       "cloture", "dernier", "cierre", "último", "ultimo", "zamkniecie", "prc", "pxlast", "kurs", "lastprice",
-      "zuletzt", "schlusspreis",
+      "zuletzt", "schlusspreis", "終値",
     ],
     .adjClose: [
       "adjclose", "adjustedclose", "adjcloseprice", "adjprice", "adjustedprice", "复权收盘价", "后复权收盘价",
-      "cierreajustado", "clôtureajustée", "adjustedcloseprice",
+      "cierreajustado", "clôtureajustée", "adjustedcloseprice", "調整後終値",
     ],
-    .volume: ["volume", "vol", "volumen", "成交量", "qty", "quantity", "shares", "wolumen", "umsatzstück"],
+    .volume: [
+      "volume", "vol", "volumen", "成交量", "qty", "quantity", "shares", "wolumen", "umsatzstück", "出来高",
+    ],
     .ret: ["ret", "return", "returns", "rendite", "收益率", "日收益率", "rendement", "rentabilidad", "dailyreturn"],
   ]
 
-  /// The role a header name stands for, if any.
+  /// The role a header name stands for, if any. A unit in parentheses after the name is ignored
+  /// when the whole name is not known: `Close (USD)`, `收盘价(元)`, `成交量（股）`.
   static func of(header: String) -> ColumnRole? {
     let key = normalize(header)
     for role in ColumnRole.allCases where synonyms[role]?.contains(key) == true { return role }
+    let trimmed = header.trimmingSpaces()
+    guard trimmed.last == ")" || trimmed.last == "）",
+      let open = trimmed.lastIndex(where: { $0 == "(" || $0 == "（" }), open != trimmed.startIndex
+    else { return nil }
+    let bare = normalize(String(trimmed[..<open]))
+    for role in ColumnRole.allCases where synonyms[role]?.contains(bare) == true { return role }
     return nil
   }
 

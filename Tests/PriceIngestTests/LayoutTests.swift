@@ -189,3 +189,26 @@ func day(_ s: String) -> CivilDate {
     #expect(f.series.first?.volume == [2_187_767, 1_000_000])
   }
 }
+
+/// Headers with units in parentheses, and Japanese vendors' headers.
+@Suite struct HeaderUnitTests {
+  @Test func unitsInParenthesesAreIgnored() throws {
+    let f = try load(
+      "交易日期,开盘价(元),最高价(元),最低价(元),收盘价(元),成交量（股）\n20250102,10.5,10.9,10.4,10.8,123400\n",
+      name: "600111.SS.csv")
+    let s = try #require(f.series.first)
+    #expect(s.open == [10.5] && s.high == [10.9] && s.low == [10.4] && s.close == [10.8])
+    #expect(s.volume == [123_400])
+    let usd = try load("Date,Close (USD),Volume (shares)\n2025-01-02,10.8,500\n", name: "MP.csv")
+    #expect(usd.series.first?.close == [10.8] && usd.series.first?.volume == [500])
+  }
+
+  @Test func japaneseHeaders() throws {
+    let f = try load(
+      "日付,始値,高値,安値,終値,出来高,調整後終値\n2025/01/06,3000,3050,2990,3020,1200000,3020\n", name: "7203.T.csv")
+    let s = try #require(f.series.first)
+    #expect(s.exchange == .xtks)
+    #expect(s.open == [3000] && s.high == [3050] && s.low == [2990] && s.close == [3020])
+    #expect(s.volume == [1_200_000] && s.adjustedClose == [3020])
+  }
+}
