@@ -10,6 +10,8 @@ public enum SourceEncoding: String, Sendable, Equatable {
   case utf16BE = "UTF-16BE"
   /// GB18030, the superset of GBK and GB2312 that Chinese vendors' and brokers' exports use.
   case gb18030 = "GB18030"
+  /// Shift_JIS as Windows writes it (CP932), which Japanese vendors' and brokers' exports use.
+  case shiftJIS = "CP932"
 
   /// Detects the encoding of a file from its first bytes. UTF-16 is recognised by its byte-order
   /// mark or by NUL bytes in every other position; GB18030 when the sample is not valid UTF-8 and
@@ -70,7 +72,36 @@ public enum SourceEncoding: String, Sendable, Equatable {
         i += 1
       }
     }
-    return hanzi >= 2 && hanzi * 10 >= (hanzi + other) * 8 ? .gb18030 : .utf8
+    if hanzi >= 2 && hanzi * 10 >= (hanzi + other) * 8 { return .gb18030 }
+    return shiftJISEvidence(sample) ? .shiftJIS : .utf8
+  }
+
+  /// `true` when the non-ASCII bytes read as Shift_JIS double-byte characters (lead 81–9F or
+  /// E0–FC, trail 40–7E or 80–FC) or half-width katakana (A1–DF), with at least two characters
+  /// led by 81–9F, a range GB2312 never leads with.
+  static func shiftJISEvidence(_ sample: [UInt8]) -> Bool {
+    var japanese = 0
+    var lowLeads = 0
+    var other = 0
+    var i = 0
+    while i < sample.count {
+      let b = sample[i]
+      if b < 0x80 || (0xA1...0xDF).contains(b) {
+        i += 1
+        continue
+      }
+      if i + 1 < sample.count, (0x81...0x9F).contains(b) || (0xE0...0xFC).contains(b),
+        (0x40...0x7E).contains(sample[i + 1]) || (0x80...0xFC).contains(sample[i + 1])
+      {
+        japanese += 1
+        if b <= 0x9F { lowLeads += 1 }
+        i += 2
+      } else {
+        other += 1
+        i += 1
+      }
+    }
+    return lowLeads >= 2 && other * 20 <= japanese
   }
 }
 
@@ -194,7 +225,7 @@ final class Transcoder {
     case .utf16LE: return bytes.count >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE ? 2 : 0
     case .utf16BE: return bytes.count >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF ? 2 : 0
     case .gb18030: return bytes.count >= 4 && bytes[0...3] == [0x84, 0x31, 0x95, 0x33] ? 4 : 0
-    case .utf8: return 0
+    case .utf8, .shiftJIS: return 0
     }
   }
 }

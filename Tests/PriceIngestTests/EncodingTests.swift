@@ -94,6 +94,29 @@ import Testing
     #expect(file.rejects.map(\.line) == [3, 5])
   }
 
+  @Test func shiftJISIsRecognisedAndConverted() throws {
+    // "日付,始値,高値,安値,終値,出来高" in Shift_JIS (CP932), then two rows.
+    let header: [UInt8] = [
+      0x93, 0xFA, 0x95, 0x74, 0x2C, 0x8E, 0x6E, 0x92, 0x6C, 0x2C, 0x8D, 0x82, 0x92, 0x6C, 0x2C, 0x88, 0xC0,
+      0x92,
+      0x6C, 0x2C, 0x8F, 0x49, 0x92, 0x6C, 0x2C, 0x8F, 0x6F, 0x97, 0x88, 0x8D, 0x82, 0x0A,
+    ]
+    let bytes =
+      header
+      + Array(
+        "2025/01/06,3000,3050,2990,3020,1200000\n2025/01/07,3020,3040,3000,3010,900000\n".utf8)
+    #expect(SourceEncoding.detect(bytes, complete: true) == .shiftJIS)
+    #expect(
+      Transcoder(from: .shiftJIS)?.convert(header.withUnsafeBytes { $0 }, final: true)
+        == Array("日付,始値,高値,安値,終値,出来高\n".utf8))
+    let file = try PriceIngestor().load(bytes: bytes, name: "7203.T.csv")
+    let s = try #require(file.series.first)
+    #expect(s.exchange == .xtks && s.close == [3020, 3010] && s.volume == [1_200_000, 900_000])
+    #expect(file.dialect.contains("encoding CP932"))
+    // GB18030 text is not taken for Shift_JIS.
+    #expect(SourceEncoding.detect(Self.gbBytes("交易日期,收盘价\n2024-01-02,20.5\n"), complete: true) == .gb18030)
+  }
+
   @Test func utf16WithAndWithoutMarkIsRead() throws {
     let text = "Date\tClose\n2024-01-02\t1.5\n2024-01-03\t1.25\n"
     for (bigEndian, mark) in [(false, true), (true, true), (false, false), (true, false)] {
