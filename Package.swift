@@ -44,7 +44,7 @@ let package = Package(
 
     .testTarget(name: "MarketDataTests", dependencies: ["MarketData"]),
     .testTarget(name: "PriceIngestTests", dependencies: ["PriceIngest", "MarketData"]),
-    .testTarget(name: "PriceStoreTests", dependencies: ["PriceStore", "MarketData"]),
+    .testTarget(name: "PriceStoreTests", dependencies: ["PriceStore", "MarketData", "CSQLite"]),
     .testTarget(
       name: "EventExtractionTests", dependencies: ["EventExtraction", "MarketData"],
       resources: [.copy("DevSet")]),

@@ -28,7 +28,7 @@ enum StoreFingerprint {
         SELECT sha256, bytes, dialect, rows_read, rows_stored, rows_rejected, rows_inserted, rows_replaced,
         rows_changed FROM ingest_log ORDER BY id
         """)
-      count = try store.query("SELECT COUNT(*) FROM bars")
+      count = try store.query("SELECT coalesce(sum(n), 0) FROM bar_blocks")
     } catch { throw .stage("\(path): cannot read the ingest log (\(error))") }
     var text = "market-impact ingest log v1\n"
     for r in log { text += r.joined(separator: "\t") + "\n" }

@@ -5,10 +5,16 @@ import MarketData
 /// The SQLite price store: one file, WAL journal, one transaction per ingested file.
 ///
 /// Schema (see `PriceStore.schema`): `securities` (ticker, exchange MIC, currency, name),
-/// `bars` (one row per security and day: open, high, low, close, adj_close, volume, ret; NULL
-/// where unknown; WITHOUT ROWID, keyed by security and ISO date), `ingest_log` (path, SHA-256,
-/// size, time, dialect, counts), `rejects` (file, line, column, raw text, reason), `findings`
-/// (data-quality observations) and a `prices` view joining bars to tickers.
+/// `bar_blocks` (one row per security and calendar month: its first and last date, its number of
+/// bars and the bars as JSON text, see `BarBlock`), the `bars` view (one row per security and day:
+/// open, high, low, close, adj_close, volume, ret; NULL where unknown), `ingest_log` (path,
+/// SHA-256, size, time, dialect, counts), `rejects` (file, line, column, raw text, reason),
+/// `findings` (data-quality observations) and a `prices` view joining bars to tickers.
+///
+/// Bars are kept in month blocks because SQLite's cost is per row: one B-tree entry per month
+/// instead of one per day makes storing a file several times cheaper, and the views keep the
+/// one-row-per-day reading for the `sqlite3` shell. Stores written with one row per bar (schema
+/// version 1) are converted when first opened.
 ///
 /// Reads are serialized by a lock, so one store can serve a study's concurrent `series(for:)`
 /// calls; they share one prepared statement.
@@ -21,6 +27,19 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
   /// Connections the last `studySeries(for:)` read on (1 or 2).
   var studyReadConnections = 0
 
+  /// The table of month blocks (also created on its own when a version 1 store is converted).
+  static let blockTable = """
+    CREATE TABLE IF NOT EXISTS bar_blocks(
+      security_id INTEGER NOT NULL REFERENCES securities(id),
+      month INTEGER NOT NULL,
+      first_date TEXT NOT NULL,
+      last_date TEXT NOT NULL,
+      n INTEGER NOT NULL,
+      bars TEXT NOT NULL,
+      PRIMARY KEY(security_id, month)
+    ) WITHOUT ROWID;
+    """
+
   /// The schema, as `sqlite3 DB .schema` shows it.
   public static let schema = """
     CREATE TABLE IF NOT EXISTS securities(
@@ -30,12 +49,7 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
       currency TEXT,
       name TEXT
     );
-    CREATE TABLE IF NOT EXISTS bars(
-      security_id INTEGER NOT NULL REFERENCES securities(id),
-      date TEXT NOT NULL,
-      open REAL, high REAL, low REAL, close REAL, adj_close REAL, volume NUMERIC, ret REAL,
-      PRIMARY KEY(security_id, date)
-    ) WITHOUT ROWID;
+    \(blockTable)
     CREATE TABLE IF NOT EXISTS ingest_log(
       id INTEGER PRIMARY KEY,
       path TEXT NOT NULL,
@@ -67,10 +81,16 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
       line INTEGER,
       detail TEXT NOT NULL
     );
+    CREATE VIEW IF NOT EXISTS bars AS
+      SELECT k.security_id AS security_id, printf('%04d-%02d-%02d', k.month / 100, k.month % 100, j.value->>0) AS date,
+        j.value->>1 AS open, j.value->>2 AS high,
+        j.value->>3 AS low, j.value->>4 AS close, j.value->>5 AS adj_close, j.value->>6 AS volume,
+        j.value->>7 AS ret
+      FROM bar_blocks k, json_each(k.bars) j;
     CREATE VIEW IF NOT EXISTS prices AS
       SELECT s.ticker, s.exchange, b.date, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.ret
       FROM bars b JOIN securities s ON s.id = b.security_id;
-    PRAGMA user_version = 1;
+    PRAGMA user_version = 2;
     """
 
   /// Opens (and, unless `readOnly`, creates and migrates) the store at `path`.
@@ -89,7 +109,17 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
     sqlite3_busy_timeout(db, 10_000)
     if !readOnly {
       try exec("PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+      try convertRowLayout()
       try exec(PriceStore.schema)
+    } else if try hasRowLayout() {
+      // Converted through a writable connection; a store that cannot be written stays unreadable.
+      do { _ = try PriceStore(path: path) } catch {
+        throw .sqlite(
+          path: path, operation: "open",
+          message:
+            "the store keeps one row per bar (written by an earlier MarketImpact) and could not be converted to month blocks: \(error)"
+        )
+      }
     }
     try exec("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")
   }
@@ -100,6 +130,82 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
   }
 
   var lastError: String { String(cString: sqlite3_errmsg(db)) }
+
+  /// `true` when `bars` is a table: a version 1 store, one row per bar.
+  func hasRowLayout() throws(PriceStoreError) -> Bool {
+    let s = try statement("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bars'")
+    defer { sqlite3_reset(s) }
+    return try step(s, "read the schema")
+  }
+
+  /// Moves a version 1 store's `bars` table into month blocks, in one transaction.
+  func convertRowLayout() throws(PriceStoreError) {
+    guard try hasRowLayout() else { return }
+    try exec("BEGIN IMMEDIATE")
+    do throws(PriceStoreError) {
+      try exec(PriceStore.blockTable)
+      let w = try BarWriter(store: self)
+      var q: OpaquePointer? = nil
+      guard
+        sqlite3_prepare_v2(
+          db,
+          "SELECT security_id, date, open, high, low, close, adj_close, volume, ret FROM bars ORDER BY 1, 2",
+          -1, &q, nil) == SQLITE_OK, let q
+      else { throw PriceStoreError.sqlite(path: path, operation: "read bars", message: lastError) }
+      defer { sqlite3_finalize(q) }
+      var id: Int64 = -1
+      var s = PriceSeries(ticker: "", exchange: .xnys)
+      var returns: [Double] = []
+      func flush() throws(PriceStoreError) {
+        if returns.contains(where: { !$0.isNaN }) { s.returns = returns }
+        if id >= 0 && s.count > 0 { try w.append(s, knownID: id) }
+        s = PriceSeries(ticker: "", exchange: .xnys)
+        returns = []
+      }
+      while try step(q, "read bars") {
+        let sid = sqlite3_column_int64(q, 0)
+        if sid != id {
+          try flush()
+          id = sid
+        }
+        guard let d = readISO(q, 1) else {
+          throw PriceStoreError.sqlite(
+            path: path, operation: "convert bars",
+            message: "a stored date of security \(sid) is not YYYY-MM-DD")
+        }
+        s.dates.append(d)
+        s.open.append(columnDouble(q, 2))
+        s.high.append(columnDouble(q, 3))
+        s.low.append(columnDouble(q, 4))
+        s.close.append(columnDouble(q, 5))
+        s.adjustedClose.append(columnDouble(q, 6))
+        s.volume.append(columnDouble(q, 7))
+        returns.append(columnDouble(q, 8))
+      }
+      try flush()
+      try w.finish()
+      try exec("DROP VIEW IF EXISTS prices; DROP TABLE bars;")
+      try exec(PriceStore.schema)
+      try exec("COMMIT")
+    } catch {
+      try? exec("ROLLBACK")
+      throw error
+    }
+  }
+
+  /// Reads the JSON text in column `column` of `s` (a `bar_blocks.bars`) into `block`.
+  func decodeBlock(
+    _ s: OpaquePointer, _ column: Int32, securityID: Int64, month: Int, into block: inout BarBlock
+  ) throws(PriceStoreError) {
+    let p = sqlite3_column_text(s, column)
+    let n = Int(sqlite3_column_bytes(s, column))
+    do {
+      try BarBlockDecoder.decode(UnsafeBufferPointer(start: p, count: n), month: month, into: &block)
+    } catch {
+      throw .corruptBlock(
+        path: path, securityID: securityID, month: month, offset: error.offset, expected: error.expected)
+    }
+  }
 
   func exec(_ sql: String) throws(PriceStoreError) {
     var err: UnsafeMutablePointer<CChar>? = nil

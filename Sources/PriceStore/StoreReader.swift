@@ -28,11 +28,7 @@ extension PriceStore {
   public func series(for ticker: String) throws -> PriceSeries? {
     lock.lock()
     defer { lock.unlock() }
-    let s = try statement(
-      """
-      SELECT s.exchange, b.date, b.close, b.adj_close, b.ret, b.open, b.high, b.low, b.volume
-      FROM securities s JOIN bars b ON b.security_id = s.id WHERE s.ticker = ?1 ORDER BY b.date
-      """)
+    let s = try statement(PriceStore.blocksOfTicker)
     return try readSeries(s, ticker: ticker, full: true)
   }
 
@@ -106,19 +102,20 @@ extension PriceStore {
 
   /// Reads `tickers` with the study's columns (the caller holds the transaction).
   private func readStudySeries(_ tickers: [String]) throws -> [PriceSeries?] {
-    let s = try statement(
-      """
-      SELECT s.exchange, b.date, b.close, b.adj_close, b.ret
-      FROM securities s JOIN bars b ON b.security_id = s.id WHERE s.ticker = ?1 ORDER BY b.date
-      """)
+    let s = try statement(PriceStore.blocksOfTicker)
     var out: [PriceSeries?] = []
     out.reserveCapacity(tickers.count)
     for ticker in tickers { out.append(try readSeries(s, ticker: ticker, full: false)) }
     return out
   }
 
-  /// Runs a bars query for `ticker` (columns: exchange, date, close, adj_close, ret, then open,
-  /// high, low, volume when `full`) into a series, oldest first; `nil` when the store has no
+  /// A ticker's exchange and month blocks, oldest first (none when it has no bars).
+  static let blocksOfTicker = """
+    SELECT s.exchange, b.security_id, b.month, b.bars
+    FROM securities s JOIN bar_blocks b ON b.security_id = s.id WHERE s.ticker = ?1 ORDER BY b.month
+    """
+
+  /// Runs `blocksOfTicker` for `ticker` into a series, oldest first; `nil` when the store has no
   /// such ticker. Without `full`, open, high, low and volume come back unknown (NaN).
   /// Return-only securities come back as return series. The caller holds the lock.
   private func readSeries(_ s: OpaquePointer, ticker: String, full: Bool) throws -> PriceSeries? {
@@ -135,26 +132,37 @@ extension PriceStore {
     var volume: [Double] = []
     var anyReturn = false
     var anyPrice = false
-    while try step(s, "read bars") {
+    var block = BarBlock()
+    while try step(s, "read bar_blocks") {
       if exchangeName == nil { exchangeName = columnText(s, 0) ?? "" }
-      guard let d = readISO(s, 1) else {
-        throw PriceStoreError.sqlite(
-          path: path, operation: "read the bars of \(ticker)", message: "a stored date is not YYYY-MM-DD")
+      let id = sqlite3_column_int64(s, 1)
+      let month = Int(sqlite3_column_int64(s, 2))
+      try decodeBlock(s, 3, securityID: id, month: month, into: &block)
+      if let last = dates.last, let first = block.dates.first, first <= last {
+        throw PriceStoreError.corruptBlock(
+          path: path, securityID: id, month: month, offset: 0,
+          expected: "dates after \(last.iso), the last date of the month before")
       }
-      dates.append(d)
-      let c = columnDouble(s, 2)
-      let a = columnDouble(s, 3)
-      let r = columnDouble(s, 4)
-      close.append(c)
-      adjusted.append(a)
-      returns.append(r)
-      anyReturn = anyReturn || !r.isNaN
-      anyPrice = anyPrice || !c.isNaN || !a.isNaN
-      if full {
-        open.append(columnDouble(s, 5))
-        high.append(columnDouble(s, 6))
-        low.append(columnDouble(s, 7))
-        volume.append(columnDouble(s, 8))
+      let n = block.count
+      dates.append(contentsOf: block.dates)
+      block.values.withUnsafeBufferPointer { v in
+        for i in 0..<n {
+          let row = i * BarBlock.width
+          let c = v[row + 3]
+          let a = v[row + 4]
+          let r = v[row + 6]
+          close.append(c)
+          adjusted.append(a)
+          returns.append(r)
+          anyReturn = anyReturn || !r.isNaN
+          anyPrice = anyPrice || !c.isNaN || !a.isNaN
+          if full {
+            open.append(v[row])
+            high.append(v[row + 1])
+            low.append(v[row + 2])
+            volume.append(v[row + 5])
+          }
+        }
       }
     }
     guard let exchangeName else { return nil }
@@ -181,8 +189,8 @@ extension PriceStore {
     defer { lock.unlock() }
     let s = try statement(
       """
-      SELECT s.id, s.ticker, s.exchange, s.currency, s.name, min(b.date), max(b.date), count(b.date)
-      FROM securities s LEFT JOIN bars b ON b.security_id = s.id GROUP BY s.id ORDER BY s.ticker
+      SELECT s.id, s.ticker, s.exchange, s.currency, s.name, min(b.first_date), max(b.last_date), sum(b.n)
+      FROM securities s LEFT JOIN bar_blocks b ON b.security_id = s.id GROUP BY s.id ORDER BY s.ticker
       """)
     var rows: [(Int64, SecuritySummary)] = []
     while try step(s, "summarize securities") {
@@ -197,7 +205,8 @@ extension PriceStore {
         ))
     }
     sqlite3_reset(s)
-    let dq = try statement("SELECT date FROM bars WHERE security_id = ?1 ORDER BY date")
+    let dq = try statement("SELECT month, bars FROM bar_blocks WHERE security_id = ?1 ORDER BY month")
+    var block = BarBlock()
     var out: [SecuritySummary] = []
     for (id, var summary) in rows {
       if let first = summary.first, let last = summary.last {
@@ -205,7 +214,10 @@ extension PriceStore {
         sqlite3_reset(dq)
         sqlite3_bind_int64(dq, 1, id)
         var stored = Set<Int32>()
-        while try step(dq, "read dates") { if let d = readISO(dq, 0) { stored.insert(d.dayNumber) } }
+        while try step(dq, "read bar_blocks") {
+          try decodeBlock(dq, 1, securityID: id, month: Int(sqlite3_column_int64(dq, 0)), into: &block)
+          for d in block.dates { stored.insert(d.dayNumber) }
+        }
         var missing = 0
         var d = first
         while d <= last {

@@ -53,6 +53,8 @@ public enum PriceStoreError: Error, Equatable, CustomStringConvertible {
   /// The file to store failed while it was being read (streaming ingest); `path` is empty when
   /// the message names the file itself.
   case source(path: String, message: String)
+  /// A stored month block's text is not the bars JSON the store writes (edited by hand?).
+  case corruptBlock(path: String, securityID: Int64, month: Int, offset: Int, expected: String)
 
   /// A one-line message.
   public var description: String {
@@ -61,6 +63,9 @@ public enum PriceStoreError: Error, Equatable, CustomStringConvertible {
     case .sqlite(let p, let o, let m): return "\(p): SQLite error during \(o): \(m)"
     case .readOnly(let p): return "\(p): the price store is open read-only"
     case .source(let p, let m): return p.isEmpty ? m : "\(p): \(m)"
+    case .corruptBlock(let p, let id, let month, let offset, let expected):
+      return
+        "\(p): bar_blocks row of security_id \(id), month \(month): the bars text at byte \(offset) is not what the store writes (expected \(expected))"
     }
   }
 }
@@ -122,7 +127,7 @@ extension PriceStore {
     do {
       let w = try BarWriter(store: self)
       let file = try body(w)
-      w.finish()
+      try w.finish()
       if let id = try ingestID(sha256: file.sha256) {
         try exec("ROLLBACK")
         return StoreOutcome(unchanged: true, ingestID: id)
@@ -183,34 +188,148 @@ extension PriceStore {
   }
 }
 
-/// Writes bars inside a transaction: a multi-row insert-or-ignore per batch of rows (naming only
-/// the value columns the series has; the others are left NULL, as binding NULL would leave them),
-/// then, for dates already stored, an update that only fires when a value differs.
+/// A security's bars cut into month blocks and encoded, ready to be written: the blocks' texts
+/// back to back in `text`.
+struct PreparedFragment {
+  /// The security (registered by ticker unless `knownID` is set).
+  var ticker: String
+  /// Its exchange.
+  var exchange: Exchange
+  /// Its name, when the file gave one.
+  var name: String?
+  /// The `securities.id`, when already known (converting a version 1 store).
+  var knownID: Int64?
+  /// The texts of `blocks`.
+  var text: [UInt8] = []
+  /// The blocks.
+  var blocks: [PreparedBlock] = []
+}
+
+/// One month block of a `PreparedFragment`.
+struct PreparedBlock {
+  /// `year * 100 + month`.
+  var month: Int
+  /// Bars in it.
+  var count: Int
+  /// Its first and last date.
+  var first: CivilDate
+  var last: CivilDate
+  /// Where its text is in the fragment's `text`.
+  var start: Int
+  var length: Int
+}
+
+/// Cuts series into month blocks and encodes them, without touching the database, so this work
+/// can run on the reading thread while the writer thread inserts.
+///
+/// A month that ends before the series does is complete. The last month of a series is held
+/// back until the next fragment of that security arrives (a date-major file comes in fragments of
+/// a few hundred bars per security) or the file ends, so a month cut by a fragment boundary is
+/// still one block. A series out of date order is cut wherever a date does not follow the one
+/// before; the writer merges blocks of a month it already stored.
+final class BlockPreparer {
+  let encoder = BarBlockEncoder()
+  /// Each security's held month, by key (ticker, or id when known).
+  var held: [String: BarBlock] = [:]
+  /// Securities with a held month, in first-seen order, with what registers them.
+  var heldOrder: [(key: String, fragment: PreparedFragment)] = []
+  var seen: Set<String> = []
+  var run = BarBlock()
+
+  /// Prepares the complete months of `s`.
+  func prepare(_ s: PriceSeries, knownID: Int64? = nil) -> PreparedFragment {
+    var out = PreparedFragment(ticker: s.ticker, exchange: s.exchange, name: s.name, knownID: knownID)
+    let key = knownID.map { "\u{1}\($0)" } ?? s.ticker
+    if seen.insert(key).inserted { heldOrder.append((key, out)) }
+    let hasReturns = s.isReturnSeries
+    let n = s.count
+    var i = 0
+    while i < n {
+      // One month's run of strictly ascending dates.
+      let first = s.dates[i]
+      let end = BarBlock.nextMonthStart(after: first)
+      run.reset(month: BarBlock.month(of: first))
+      run.append(s, i, hasReturns: hasReturns)
+      var j = i + 1
+      while j < n, s.dates[j] < end, s.dates[j] > s.dates[j - 1] {
+        run.append(s, j, hasReturns: hasReturns)
+        j += 1
+      }
+      if var h = held.removeValue(forKey: key) {
+        if h.month == run.month, let last = h.dates.last, first > last {
+          for k in 0..<run.count { h.append(barOf: run, k) }
+          swap(&h, &run)
+        } else {
+          add(h, to: &out)
+        }
+      }
+      if j < n { add(run, to: &out) } else { held[key] = run }
+      i = j
+    }
+    return out
+  }
+
+  /// The held months, one fragment per security in first-seen order.
+  func finish() -> [PreparedFragment] {
+    var out: [PreparedFragment] = []
+    for (key, meta) in heldOrder {
+      guard let h = held[key] else { continue }
+      var f = meta
+      add(h, to: &f)
+      out.append(f)
+    }
+    held.removeAll()
+    return out
+  }
+
+  func add(_ block: BarBlock, to f: inout PreparedFragment) {
+    guard let first = block.dates.first, let last = block.dates.last else { return }
+    encoder.encode(block)
+    let start = f.text.count
+    f.text.append(contentsOf: encoder.text)
+    f.blocks.append(
+      PreparedBlock(
+        month: block.month, count: block.count, first: first, last: last, start: start, length: encoder.count)
+    )
+  }
+}
+
+/// Writes prepared month blocks (see `BlockPreparer`) inside a transaction.
+///
+/// Each block is inserted as one row of `bar_blocks`. When the store already holds that month (an
+/// earlier file, or this file's rows out of date order), the stored block is read, the new bars
+/// replace those of the same dates, and the inserted, replaced and changed bars are counted.
 final class BarWriter {
   let store: PriceStore
+  let insert: OpaquePointer
+  let select: OpaquePointer
   let update: OpaquePointer
   let security: OpaquePointer
   let securityLookup: OpaquePointer
   var ids: [String: Int64] = [:]
   var outcome = StoreOutcome()
   var rows = 0
-  /// Insert statements by the set of value columns named (bit k: column k of `valueColumns`):
-  /// `batch` rows, and one row.
-  var inserts: [Int: (bulk: OpaquePointer, single: OpaquePointer)] = [:]
-  /// Room for the ISO dates of one batch plus one for updates.
-  let dateBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 10 * (BarWriter.batch + 1))
-
-  /// The value columns of `bars`, in the order `PriceSeries` holds them.
-  static let valueColumns = ["open", "high", "low", "close", "adj_close", "volume", "ret"]
+  /// Cuts and encodes series; used by the thread that hands series in.
+  let preparer = BlockPreparer()
+  /// Encodes merged blocks.
+  let encoder = BarBlockEncoder()
+  var stored = BarBlock()
+  var newer = BarBlock()
+  var merged = BarBlock()
+  /// ISO text of a block's first and last date.
+  let isoBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 20)
 
   init(store: PriceStore) throws(PriceStoreError) {
     self.store = store
-    update = try store.statement(
+    insert = try store.statement(
       """
-      UPDATE bars SET open=?3, high=?4, low=?5, close=?6, adj_close=?7, volume=?8, ret=?9
-      WHERE security_id=?1 AND date=?2 AND (open IS NOT ?3 OR high IS NOT ?4 OR low IS NOT ?5 OR close IS NOT ?6
-        OR adj_close IS NOT ?7 OR volume IS NOT ?8 OR ret IS NOT ?9)
+      INSERT INTO bar_blocks(security_id, month, first_date, last_date, n, bars) VALUES(?1, ?2, ?3, ?4, ?5, ?6)
+      ON CONFLICT(security_id, month) DO NOTHING
       """)
+    select = try store.statement("SELECT bars FROM bar_blocks WHERE security_id = ?1 AND month = ?2")
+    update = try store.statement(
+      "UPDATE bar_blocks SET first_date = ?3, last_date = ?4, n = ?5, bars = ?6 WHERE security_id = ?1 AND month = ?2"
+    )
     // No RETURNING: SQLite buffers returned rows in an ephemeral table, which costs a page
     // allocation per security; the id is read back with an indexed lookup instead.
     security = try store.statement(
@@ -221,194 +340,158 @@ final class BarWriter {
     securityLookup = try store.statement("SELECT id FROM securities WHERE ticker = ?1")
   }
 
-  /// The last date written in full, its ISO text and its day of the month (0: none yet).
-  var isoDay: Int32 = 0
-  let isoText = UnsafeMutablePointer<UInt8>.allocate(capacity: 10)
-  var isoDayOfMonth = 0
+  deinit { isoBuffer.deallocate() }
 
-  deinit {
-    dateBuffer.deallocate()
-    isoText.deallocate()
-  }
-
-  /// Writes `d` as `YYYY-MM-DD`; a date up to the 28th of the month of the last date written in
-  /// full only has its day digits changed.
-  @inline(__always) func iso(_ d: CivilDate, _ out: UnsafeMutablePointer<UInt8>) {
-    let delta = Int(d.dayNumber) - Int(isoDay)
-    if isoDayOfMonth > 0 && delta >= 0 && isoDayOfMonth + delta <= 28 {
-      let dom = isoDayOfMonth + delta
-      out.update(from: isoText, count: 8)
-      out[8] = UInt8(48 + dom / 10)
-      out[9] = UInt8(48 + dom % 10)
-      return
-    }
-    writeISO(d, out)
-    isoDay = d.dayNumber
-    isoText.update(from: out, count: 10)
-    isoDayOfMonth = Int(out[8] - 48) * 10 + Int(out[9] - 48)
-  }
-
-  /// The insert statements naming the value columns in `mask`.
-  func insertStatements(_ mask: Int) throws(PriceStoreError) -> (bulk: OpaquePointer, single: OpaquePointer) {
-    if let s = inserts[mask] { return s }
-    let names = BarWriter.valueColumns.indices.filter { mask & (1 << $0) != 0 }.map {
-      BarWriter.valueColumns[$0]
-    }
-    let width = 2 + names.count
-    let head =
-      "INSERT OR IGNORE INTO bars(" + (["security_id", "date"] + names).joined(separator: ", ") + ") VALUES "
-    func tuple(_ k: Int) -> String {
-      "(" + (1...width).map { "?\(k * width + $0)" }.joined(separator: ",") + ")"
-    }
-    let bulk = try store.statement(head + (0..<BarWriter.batch).map(tuple).joined(separator: ","))
-    let single = try store.statement(head + tuple(0))
-    inserts[mask] = (bulk, single)
-    return (bulk, single)
-  }
-
-  func securityID(_ s: PriceSeries) throws(PriceStoreError) -> Int64 {
-    if let id = ids[s.ticker] { return id }
+  func securityID(_ f: PreparedFragment) throws(PriceStoreError) -> Int64 {
+    if let id = f.knownID { return id }
+    if let id = ids[f.ticker] { return id }
     sqlite3_reset(security)
-    bind(security, 1, s.ticker)
-    bind(security, 2, s.exchange.mic)
-    bind(security, 3, s.exchange.currency)
-    bind(security, 4, s.name)
+    bind(security, 1, f.ticker)
+    bind(security, 2, f.exchange.mic)
+    bind(security, 3, f.exchange.currency)
+    bind(security, 4, f.name)
     _ = try store.step(security, "upsert securities")
     sqlite3_reset(security)
     sqlite3_reset(securityLookup)
-    bind(securityLookup, 1, s.ticker)
+    bind(securityLookup, 1, f.ticker)
     guard try store.step(securityLookup, "look up securities") else {
       throw .sqlite(path: store.path, operation: "upsert securities", message: "no id stored")
     }
     let id = sqlite3_column_int64(securityLookup, 0)
     sqlite3_reset(securityLookup)
-    ids[s.ticker] = id
+    ids[f.ticker] = id
     outcome.securities = ids.count
     return id
   }
 
-  /// Rows per multi-row insert.
-  static let batch = 64
+  /// Writes the bars of `s` (any date order; a date repeated within `s` replaces its earlier bar).
+  func append(_ s: PriceSeries, knownID: Int64? = nil) throws(PriceStoreError) {
+    try write(preparer.prepare(s, knownID: knownID))
+  }
 
-  func append(_ s: PriceSeries) throws(PriceStoreError) {
-    let id = try securityID(s)
-    let hasReturns = s.isReturnSeries
-    let n = s.count
-    // The value columns with at least one value; the others stay NULL.
-    let all = [s.open, s.high, s.low, s.close, s.adjustedClose, s.volume, hasReturns ? s.returns : []]
-    var mask = 0
-    var cols: [[Double]] = []
-    for (k, c) in all.enumerated() where c.contains(where: { !$0.isNaN }) {
-      mask |= 1 << k
-      cols.append(c)
-    }
-    let width = Int32(2 + cols.count)
-    let (bulk, single) = try insertStatements(mask)
-    // The values row by row in one buffer, so binding reads plain memory.
-    let w = cols.count
-    let values = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n * w))
-    defer { values.deallocate() }
-    for (j, c) in cols.enumerated() {
-      c.withUnsafeBufferPointer { b in
-        for r in 0..<n { values[r * w + j] = b[r] }
+  /// Registers the fragment's security and writes its blocks.
+  func write(_ f: PreparedFragment) throws(PriceStoreError) {
+    let id = try securityID(f)
+    try f.text.withUnsafeBufferPointer { (t: UnsafeBufferPointer<UInt8>) throws(PriceStoreError) in
+      guard let base = t.baseAddress else { return }
+      for b in f.blocks {
+        let text = UnsafeBufferPointer(start: base + b.start, count: b.length)
+        rows += b.count
+        if try put(insert, id: id, month: b.month, first: b.first, last: b.last, count: b.count, text: text) {
+          outcome.rowsInserted += b.count
+        } else {
+          try mergeIntoStored(id: id, month: b.month, text: text)
+        }
       }
-    }
-    var i = 0
-    // Whole batches: one statement inserts `batch` rows; only when some existed already are the
-    // rows of that batch compared one by one.
-    while n - i >= BarWriter.batch {
-      let st = bulk
-      sqlite3_reset(st)
-      for k in 0..<BarWriter.batch {
-        let r = i + k
-        let p = Int32(k) * width
-        let date = dateBuffer + k * 10
-        iso(s.dates[r], date)
-        sqlite3_bind_int64(st, p + 1, id)
-        sqlite3_bind_text(st, p + 2, UnsafeRawPointer(date).assumingMemoryBound(to: CChar.self), 10, nil)
-        let row = values + r * w
-        for j in 0..<w { bind(st, p + 3 + Int32(j), row[j]) }
-      }
-      _ = try store.step(st, "insert bars")
-      let inserted = Int(sqlite3_changes(store.db))
-      outcome.rowsInserted += inserted
-      if inserted < BarWriter.batch {
-        outcome.rowsReplaced += BarWriter.batch - inserted
-        for k in 0..<BarWriter.batch { try replace(id, s, i + k, hasReturns) }
-      }
-      rows += BarWriter.batch
-      i += BarWriter.batch
-    }
-    while i < n {
-      iso(s.dates[i], dateBuffer)
-      let st = single
-      sqlite3_reset(st)
-      sqlite3_bind_int64(st, 1, id)
-      sqlite3_bind_text(st, 2, UnsafeRawPointer(dateBuffer).assumingMemoryBound(to: CChar.self), 10, nil)
-      let row = values + i * w
-      for j in 0..<w { bind(st, 3 + Int32(j), row[j]) }
-      _ = try store.step(st, "insert bars")
-      if sqlite3_changes(store.db) == 1 {
-        outcome.rowsInserted += 1
-      } else {
-        outcome.rowsReplaced += 1
-        try replace(id, s, i, hasReturns)
-      }
-      rows += 1
-      i += 1
     }
   }
 
-  /// Overwrites a stored bar with row `i` of `s`; counts it as changed when a value differed.
-  func replace(_ id: Int64, _ s: PriceSeries, _ i: Int, _ hasReturns: Bool) throws(PriceStoreError) {
-    let date = dateBuffer + 10 * BarWriter.batch
-    writeISO(s.dates[i], date)
-    sqlite3_reset(update)
-    sqlite3_bind_int64(update, 1, id)
-    sqlite3_bind_text(update, 2, UnsafeRawPointer(date).assumingMemoryBound(to: CChar.self), 10, nil)
-    bind(update, 3, s.open[i])
-    bind(update, 4, s.high[i])
-    bind(update, 5, s.low[i])
-    bind(update, 6, s.close[i])
-    bind(update, 7, s.adjustedClose[i])
-    bind(update, 8, s.volume[i])
-    bind(update, 9, hasReturns ? s.returns[i] : .nan)
-    _ = try store.step(update, "update bars")
-    if sqlite3_changes(store.db) == 1 { outcome.rowsChanged += 1 }
+  /// Merges a block's bars into the stored block of the same month.
+  func mergeIntoStored(id: Int64, month: Int, text: UnsafeBufferPointer<UInt8>) throws(PriceStoreError) {
+    do {
+      try BarBlockDecoder.decode(text, month: month, into: &newer)
+    } catch {
+      throw .sqlite(
+        path: store.path, operation: "merge bar_blocks", message: "prepared block unreadable: \(error)")
+    }
+    sqlite3_reset(select)
+    sqlite3_bind_int64(select, 1, id)
+    sqlite3_bind_int64(select, 2, Int64(month))
+    guard try store.step(select, "read bar_blocks") else {
+      throw .sqlite(path: store.path, operation: "insert bar_blocks", message: "conflicting block not found")
+    }
+    try store.decodeBlock(select, 0, securityID: id, month: month, into: &stored)
+    sqlite3_reset(select)
+    let counts = BarBlock.merge(stored: stored, newer: newer, into: &merged)
+    outcome.rowsInserted += counts.inserted
+    outcome.rowsReplaced += counts.replaced
+    outcome.rowsChanged += counts.changed
+    if counts.inserted == 0 && counts.changed == 0 { return }
+    guard let first = merged.dates.first, let last = merged.dates.last else { return }
+    encoder.encode(merged)
+    _ = try put(
+      update, id: id, month: month, first: first, last: last, count: merged.count, text: encoder.text)
   }
 
-  /// Releases the bindings that point at the date buffer.
-  func finish() {
-    for st in [update, security, securityLookup] + inserts.values.flatMap({ [$0.bulk, $0.single] }) {
+  /// Binds a block to `st` (insert or update) and runs it; `true` when a row changed.
+  func put(
+    _ st: OpaquePointer, id: Int64, month: Int, first: CivilDate, last: CivilDate, count: Int,
+    text: UnsafeBufferPointer<UInt8>
+  ) throws(PriceStoreError) -> Bool {
+    sqlite3_reset(st)
+    sqlite3_bind_int64(st, 1, id)
+    sqlite3_bind_int64(st, 2, Int64(month))
+    first.writeISO(to: isoBuffer)
+    last.writeISO(to: isoBuffer + 10)
+    sqlite3_bind_text(st, 3, UnsafeRawPointer(isoBuffer).assumingMemoryBound(to: CChar.self), 10, nil)
+    sqlite3_bind_text(st, 4, UnsafeRawPointer(isoBuffer + 10).assumingMemoryBound(to: CChar.self), 10, nil)
+    sqlite3_bind_int64(st, 5, Int64(count))
+    sqlite3_bind_text(
+      st, 6, UnsafeRawPointer(text.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
+    _ = try store.step(st, "write bar_blocks")
+    let changed = sqlite3_changes(store.db) == 1
+    sqlite3_reset(st)
+    sqlite3_clear_bindings(st)
+    return changed
+  }
+
+  /// Writes the months still held, in first-seen order of their securities.
+  func finish() throws(PriceStoreError) {
+    for f in preparer.finish() { try write(f) }
+    for st in [insert, select, update, security, securityLookup] {
       sqlite3_reset(st)
       sqlite3_clear_bindings(st)
     }
   }
 }
 
-/// Runs a `BarWriter` on its own thread. Only that thread touches the connection until
-/// `drain()` returns, so the connection is never used by two threads at once.
+/// Runs a `BarWriter` in two stages on two threads of their own: one cuts and encodes series
+/// into month blocks (`BlockPreparer`), the other writes them, so the reading thread only hands
+/// series over. Only the writing thread touches the connection until `drain()` returns, so the
+/// connection is never used by two threads at once; each stage takes fragments in the order they
+/// were submitted.
 final class WriterThread: @unchecked Sendable {
   let writer: BarWriter
-  let queue = DispatchQueue(label: "PriceStore.writer")
-  let slots = DispatchSemaphore(value: 2)
+  let prepareQueue = DispatchQueue(label: "PriceStore.prepare")
+  let writeQueue = DispatchQueue(label: "PriceStore.writer")
+  /// Fragments in flight (a fragment is a few hundred bars, so memory stays small).
+  let slots = DispatchSemaphore(value: 64)
   var failure: PriceStoreError? = nil
 
   init(writer: BarWriter) { self.writer = writer }
 
   /// Queues a fragment; throws the first write failure seen so far.
   func submit(_ s: PriceSeries) throws {
-    if let f = queue.sync(execute: { failure }) { throw f }
+    if let f = writeQueue.sync(execute: { failure }) { throw f }
     slots.wait()
-    queue.async {
-      defer { self.slots.signal() }
-      guard self.failure == nil else { return }
-      do { try self.writer.append(s) } catch {
-        self.failure = (error as? PriceStoreError) ?? .source(path: "", message: "\(error)")
+    let series = Submitted(s)
+    prepareQueue.async {
+      let prepared = Prepared(self.writer.preparer.prepare(series.series))
+      self.writeQueue.async {
+        defer { self.slots.signal() }
+        guard self.failure == nil else { return }
+        do { try self.writer.write(prepared.fragment) } catch {
+          self.failure = (error as? PriceStoreError) ?? .source(path: "", message: "\(error)")
+        }
       }
     }
   }
 
   /// Waits for queued fragments; returns the first failure.
-  func drain() -> PriceStoreError? { queue.sync { failure } }
+  func drain() -> PriceStoreError? {
+    prepareQueue.sync {}
+    return writeQueue.sync { failure }
+  }
+}
+
+/// A series handed to the prepare queue.
+private final class Submitted: @unchecked Sendable {
+  let series: PriceSeries
+  init(_ series: PriceSeries) { self.series = series }
+}
+
+/// A prepared fragment handed to the writer's queue.
+private final class Prepared: @unchecked Sendable {
+  let fragment: PreparedFragment
+  init(_ fragment: PreparedFragment) { self.fragment = fragment }
 }
