@@ -191,6 +191,9 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
       try? exec("ROLLBACK")
       throw error
     }
+    // The old table's pages are free now: give them back, and leave no large WAL behind.
+    try exec("VACUUM")
+    try exec("PRAGMA wal_checkpoint(TRUNCATE)")
   }
 
   /// Reads the JSON text in column `column` of `s` (a `bar_blocks.bars`) into `block`.

@@ -1,5 +1,6 @@
 import CSQLite
 import Dispatch
+import Foundation
 import MarketData
 
 /// What storing one file did.
@@ -454,8 +455,12 @@ final class WriterThread: @unchecked Sendable {
   let writer: BarWriter
   let prepareQueue = DispatchQueue(label: "PriceStore.prepare")
   let writeQueue = DispatchQueue(label: "PriceStore.writer")
-  /// Fragments in flight (a fragment is a few hundred bars, so memory stays small).
-  let slots = DispatchSemaphore(value: 64)
+  /// Bars in flight (submitted, not yet written) and the most allowed: a reader flushes half a
+  /// million rows at once (`PriceIngestor.streamingFlushRows`), in one fragment per security, and
+  /// must be able to go on reading while they are written; at ~60 bytes a bar this is ~45 MB.
+  let inFlight = NSCondition()
+  var barsInFlight = 0
+  static let maxBarsInFlight = 3 << 18
   var failure: PriceStoreError? = nil
 
   init(writer: BarWriter) { self.writer = writer }
@@ -463,12 +468,21 @@ final class WriterThread: @unchecked Sendable {
   /// Queues a fragment; throws the first write failure seen so far.
   func submit(_ s: PriceSeries) throws {
     if let f = writeQueue.sync(execute: { failure }) { throw f }
-    slots.wait()
+    let n = s.count
+    inFlight.lock()
+    while barsInFlight > 0 && barsInFlight + n > WriterThread.maxBarsInFlight { inFlight.wait() }
+    barsInFlight += n
+    inFlight.unlock()
     let series = Submitted(s)
     prepareQueue.async {
       let prepared = Prepared(self.writer.preparer.prepare(series.series))
       self.writeQueue.async {
-        defer { self.slots.signal() }
+        defer {
+          self.inFlight.lock()
+          self.barsInFlight -= n
+          self.inFlight.signal()
+          self.inFlight.unlock()
+        }
         guard self.failure == nil else { return }
         do { try self.writer.write(prepared.fragment) } catch {
           self.failure = (error as? PriceStoreError) ?? .source(path: "", message: "\(error)")
