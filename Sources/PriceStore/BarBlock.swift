@@ -244,11 +244,13 @@ final class BarBlockEncoder {
         let p = tens[k]
         let x = a * p
         if x < BarBlockEncoder.exactLimit {
-          let m = UInt64(x + 0.5)
+          // Int64, not UInt64: one conversion instruction each way on x86-64.
+          let m = Int64(x + 0.5)
           if Double(m) / p == a {
             hints[column] = k
             return writeFixed(
-              m, decimals: k, negative: v.sign == .minus, integralFraction: column != BarBlock.volumeIndex,
+              UInt64(m), decimals: k, negative: v.sign == .minus,
+              integralFraction: column != BarBlock.volumeIndex,
               to: o)
           }
         } else if !first {

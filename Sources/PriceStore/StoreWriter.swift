@@ -242,6 +242,9 @@ final class BlockPreparer {
     var out = PreparedFragment(ticker: s.ticker, exchange: s.exchange, name: s.name, knownID: knownID)
     let key = knownID.map { "\u{1}\($0)" } ?? s.ticker
     if seen.insert(key).inserted { heldOrder.append((key, out)) }
+    // Room for the texts (a bar takes ~50 bytes), so appending them does not copy them again
+    // (reserved after the copy above, which must not share this buffer).
+    out.text.reserveCapacity(64 + s.count * 72)
     let hasReturns = s.isReturnSeries
     let n = s.count
     var i = 0
