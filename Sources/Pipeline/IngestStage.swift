@@ -107,6 +107,7 @@ public enum IngestStage {
       throw .invalidArgument("no price files found in \(paths.joined(separator: ", "))")
     }
     var options = try settings.options()
+    if !dryRun { MallocArenas.cap() }
     if !dryRun && settings.threads == 0 {
       // The store's two threads (month blocks encoded on one, written on the other) keep about
       // one core busy, so parsing gets the others; on two cores a sequential parse stores faster

@@ -460,10 +460,10 @@ final class WriterThread: @unchecked Sendable {
   let writeQueue = DispatchQueue(label: "PriceStore.writer")
   /// Bars in flight (submitted, not yet written) and the most allowed: a reader flushes half a
   /// million rows at once (`PriceIngestor.streamingFlushRows`), in one fragment per security, and
-  /// must be able to go on reading while they are written; at ~60 bytes a bar this is ~45 MB.
+  /// must be able to go on reading while one is written; at ~60 bytes a bar this is ~30 MB.
   let inFlight = NSCondition()
   var barsInFlight = 0
-  static let maxBarsInFlight = 3 << 18
+  static let maxBarsInFlight = 1 << 19
   var failure: PriceStoreError? = nil
 
   init(writer: BarWriter) { self.writer = writer }
