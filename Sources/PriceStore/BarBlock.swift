@@ -146,6 +146,15 @@ final class BarBlockEncoder {
       pairs[2 * k + 1] = UInt8(48 + k % 10)
     }
     scratch = .allocate(capacity: 32)
+    bases = .allocate(capacity: BarBlock.width)
+    strides = .allocate(capacity: BarBlock.width)
+    unknown = .allocate(capacity: 1)
+    unknown.initialize(to: .nan)
+    let nan = UnsafePointer(unknown)
+    for k in 0..<BarBlock.width {
+      bases[k] = nan
+      strides[k] = 0
+    }
   }
 
   deinit {
@@ -154,6 +163,9 @@ final class BarBlockEncoder {
     tens.deallocate()
     pairs.deallocate()
     scratch.deallocate()
+    bases.deallocate()
+    strides.deallocate()
+    unknown.deallocate()
   }
 
   /// The text of the last block.
@@ -171,9 +183,67 @@ final class BarBlockEncoder {
   /// Most bytes one bar takes: brackets, the day, and seven values of at most 32 bytes.
   static let maxBarBytes = 8 + BarBlock.width * 33
 
+  /// Where bar `i`'s value `k` is: `bases[k][i * strides[k]]`.
+  private let bases: UnsafeMutablePointer<UnsafePointer<Double>>
+  private let strides: UnsafeMutablePointer<Int>
+  /// One NaN, for a column a series does not have (stride 0).
+  private let unknown: UnsafeMutablePointer<Double>
+
   /// Encodes `block`; its text is then `text`.
   func encode(_ block: BarBlock) {
-    let needed = 2 + block.count * BarBlockEncoder.maxBarBytes
+    block.values.withUnsafeBufferPointer { values in
+      guard let v = values.baseAddress else {
+        encodeRows(dates: block.dates, 0..<0)
+        return
+      }
+      for k in 0..<BarBlock.width {
+        bases[k] = v + k
+        strides[k] = BarBlock.width
+      }
+      encodeRows(dates: block.dates, 0..<block.count)
+    }
+  }
+
+  /// Encodes bars `range` of `s` (ascending dates within one month) as a block, reading the
+  /// series' columns in place; the text is then `text`.
+  func encode(_ s: PriceSeries, _ range: Range<Int>) {
+    let nan = UnsafePointer(unknown)
+    s.open.withUnsafeBufferPointer { o in
+      s.high.withUnsafeBufferPointer { h in
+        s.low.withUnsafeBufferPointer { l in
+          s.close.withUnsafeBufferPointer { c in
+            s.adjustedClose.withUnsafeBufferPointer { a in
+              s.volume.withUnsafeBufferPointer { v in
+                s.returns.withUnsafeBufferPointer { r in
+                  func use(_ k: Int, _ column: UnsafeBufferPointer<Double>) {
+                    if let base = column.baseAddress, column.count == s.count {
+                      bases[k] = base
+                      strides[k] = 1
+                    } else {
+                      bases[k] = nan
+                      strides[k] = 0
+                    }
+                  }
+                  use(0, o)
+                  use(1, h)
+                  use(2, l)
+                  use(3, c)
+                  use(4, a)
+                  use(5, v)
+                  use(6, r)
+                  encodeRows(dates: s.dates, range)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Encodes the bars `range` of `dates` with the values at `bases`/`strides`.
+  private func encodeRows(dates: [CivilDate], _ range: Range<Int>) {
+    let needed = 2 + range.count * BarBlockEncoder.maxBarBytes
     if needed > capacity {
       start.deallocate()
       capacity = needed
@@ -182,37 +252,34 @@ final class BarBlockEncoder {
     var o = start
     o.pointee = UInt8(ascii: "[")
     o += 1
-    let monthStart = block.dates.first.map { $0.dayNumber - Int32($0.day - 1) } ?? 0
-    block.values.withUnsafeBufferPointer { values in
-      guard let v = values.baseAddress else { return }
-      block.dates.withUnsafeBufferPointer { dates in
-        for i in 0..<dates.count {
-          if i > 0 {
-            o.pointee = UInt8(ascii: ",")
-            o += 1
-          }
-          o.pointee = UInt8(ascii: "[")
-          let day = Int(dates[i].dayNumber - monthStart) + 1
-          if day >= 10 {
-            o[1] = pairs[2 * day]
-            o[2] = pairs[2 * day + 1]
-            o += 3
-          } else {
-            o[1] = UInt8(48 + day)
-            o += 2
-          }
-          let row = v + i * BarBlock.width
-          var last = BarBlock.width - 1
-          while last >= 0 && row[last].isNaN { last -= 1 }
-          var k = 0
-          while k <= last {
-            o.pointee = UInt8(ascii: ",")
-            o = write(row[k], column: k, to: o + 1)
-            k += 1
-          }
-          o.pointee = UInt8(ascii: "]")
+    dates.withUnsafeBufferPointer { dates in
+      guard let firstDate = range.isEmpty ? nil : dates[range.lowerBound] else { return }
+      let monthStart = firstDate.dayNumber - Int32(firstDate.day - 1)
+      for i in range {
+        if i > range.lowerBound {
+          o.pointee = UInt8(ascii: ",")
           o += 1
         }
+        o.pointee = UInt8(ascii: "[")
+        let day = Int(dates[i].dayNumber - monthStart) + 1
+        if day >= 10 {
+          o[1] = pairs[2 * day]
+          o[2] = pairs[2 * day + 1]
+          o += 3
+        } else {
+          o[1] = UInt8(48 + day)
+          o += 2
+        }
+        var last = BarBlock.width - 1
+        while last >= 0 && bases[last][i * strides[last]].isNaN { last -= 1 }
+        var k = 0
+        while k <= last {
+          o.pointee = UInt8(ascii: ",")
+          o = write(bases[k][i * strides[k]], column: k, to: o + 1)
+          k += 1
+        }
+        o.pointee = UInt8(ascii: "]")
+        o += 1
       }
     }
     o.pointee = UInt8(ascii: "]")

@@ -249,25 +249,32 @@ final class BlockPreparer {
     let n = s.count
     var i = 0
     while i < n {
-      // One month's run of strictly ascending dates.
+      // One month's run of strictly ascending dates: bars i..<j.
       let first = s.dates[i]
       let end = BarBlock.nextMonthStart(after: first)
-      run.reset(month: BarBlock.month(of: first))
-      run.append(s, i, hasReturns: hasReturns)
+      let month = BarBlock.month(of: first)
       var j = i + 1
-      while j < n, s.dates[j] < end, s.dates[j] > s.dates[j - 1] {
-        run.append(s, j, hasReturns: hasReturns)
-        j += 1
-      }
+      while j < n, s.dates[j] < end, s.dates[j] > s.dates[j - 1] { j += 1 }
       if var h = held.removeValue(forKey: key) {
-        if h.month == run.month, let last = h.dates.last, first > last {
-          for k in 0..<run.count { h.append(barOf: run, k) }
-          swap(&h, &run)
-        } else {
-          add(h, to: &out)
+        if h.month == month, let last = h.dates.last, first > last {
+          // The held month goes on: joined, then written or held again.
+          for k in i..<j { h.append(s, k, hasReturns: hasReturns) }
+          if j < n { add(h, to: &out) } else { held[key] = h }
+          i = j
+          continue
         }
+        add(h, to: &out)
       }
-      if j < n { add(run, to: &out) } else { held[key] = run }
+      if j < n {
+        // A complete month: encoded from the series' columns in place.
+        encoder.encode(s, i..<j)
+        append(month: month, count: j - i, first: first, last: s.dates[j - 1], to: &out)
+      } else {
+        // The series' last month waits for the next fragment.
+        run.reset(month: month)
+        for k in i..<j { run.append(s, k, hasReturns: hasReturns) }
+        held[key] = run
+      }
       i = j
     }
     return out
@@ -289,11 +296,15 @@ final class BlockPreparer {
   func add(_ block: BarBlock, to f: inout PreparedFragment) {
     guard let first = block.dates.first, let last = block.dates.last else { return }
     encoder.encode(block)
+    append(month: block.month, count: block.count, first: first, last: last, to: &f)
+  }
+
+  /// Appends the encoder's text as a block of `f`.
+  func append(month: Int, count: Int, first: CivilDate, last: CivilDate, to f: inout PreparedFragment) {
     let start = f.text.count
     f.text.append(contentsOf: encoder.text)
     f.blocks.append(
-      PreparedBlock(
-        month: block.month, count: block.count, first: first, last: last, start: start, length: encoder.count)
+      PreparedBlock(month: month, count: count, first: first, last: last, start: start, length: encoder.count)
     )
   }
 }

@@ -106,6 +106,30 @@ import Testing
     }
   }
 
+  /// A month encoded from a series' columns in place is the text of the same bars as a block,
+  /// for prices with gaps, volumes, and a return series.
+  @Test func seriesRangeEncodesLikeItsBlock() {
+    let dates = (0..<40).map { day("2024-01-15").adding(days: $0) }
+    let prices = PriceSeries(
+      ticker: "P", exchange: .xnys, dates: dates,
+      open: dates.indices.map { $0 % 4 == 0 ? .nan : 10 + Double($0) / 8 },
+      close: dates.indices.map { 10 + Double($0) / 3 }, volume: dates.indices.map { Double($0 * 1000) })
+    let returns = PriceSeries(
+      ticker: "R", exchange: .xnys, dates: dates, returns: dates.indices.map { Double($0) / 1000 - 0.02 })
+    let e = BarBlockEncoder()
+    for s in [prices, returns] {
+      for range in [0..<17, 17..<40, 3..<4] {
+        var b = BarBlock()
+        b.month = BarBlock.month(of: s.dates[range.lowerBound])
+        for i in range { b.append(s, i, hasReturns: s.isReturnSeries) }
+        e.encode(b)
+        let fromBlock = text(e)
+        e.encode(s, range)
+        #expect(text(e) == fromBlock)
+      }
+    }
+  }
+
   @Test func mergeCountsInsertsReplacesAndChanges() {
     let stored = block(
       ["2024-03-01", "2024-03-04", "2024-03-05"],
