@@ -376,13 +376,14 @@ final class BarBlockEncoder {
       scratch[end] = 48
     }
     let intDigits = 32 - end - decimals
-    e.update(from: scratch + end, count: intDigits)
+    // Byte loops: a library copy of a few bytes costs more than the copy.
+    for t in 0..<intDigits { e[t] = scratch[end + t] }
     e += intDigits
     var fraction = decimals
     while fraction > 0 && scratch[end + intDigits + fraction - 1] == 48 { fraction -= 1 }
     if fraction > 0 {
       e.pointee = UInt8(ascii: ".")
-      (e + 1).update(from: scratch + end + intDigits, count: fraction)
+      for t in 0..<fraction { e[1 + t] = scratch[end + intDigits + t] }
       e += 1 + fraction
     } else if integralFraction {
       e[0] = UInt8(ascii: ".")
