@@ -19,8 +19,13 @@ import MarketData
 /// Reads are serialized by a lock, so one store can serve a study's concurrent `series(for:)`
 /// calls; they share one prepared statement.
 public final class PriceStore: PriceSource, @unchecked Sendable {
-  let db: OpaquePointer
+  /// The connection (reopened once when a new store's staging file is published).
+  var db: OpaquePointer
   let path: String
+  /// While a new store is being filled: its staging file (see `Staging`).
+  var stagingPath: String? = nil
+  /// `false` once `db` is closed (between a staging file's close and the store's reopening).
+  var connectionOpen = true
   let readOnly: Bool
   let lock = NSLock()
   var statements: [String: OpaquePointer] = [:]
@@ -94,21 +99,21 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
     """
 
   /// Opens (and, unless `readOnly`, creates and migrates) the store at `path`.
+  ///
+  /// A store that does not exist yet is built in a staging file next to it (see `Staging`) and
+  /// appears at `path`, complete, when the first file is committed (or when the store is
+  /// released without one).
   public init(path: String, readOnly: Bool = false) throws(PriceStoreError) {
     self.path = path
     self.readOnly = readOnly
-    var handle: OpaquePointer? = nil
-    let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-    let rc = sqlite3_open_v2(path, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
-    guard rc == SQLITE_OK, let handle else {
-      let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-      if let handle { sqlite3_close_v2(handle) }
-      throw .cannotOpen(path: path, reason: message)
-    }
-    db = handle
-    sqlite3_busy_timeout(db, 10_000)
-    if !readOnly {
-      try exec("PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    let staging = readOnly ? nil : Staging.pathIfNew(path)
+    db = try PriceStore.open(staging ?? path, readOnly: readOnly, reportedAs: path)
+    stagingPath = staging
+    if staging != nil {
+      try exec(Staging.pragmas)
+      try exec(PriceStore.schema)
+    } else if !readOnly {
+      try exec(PriceStore.walPragmas)
       try convertRowLayout()
       try exec(PriceStore.schema)
     } else if try hasRowLayout() {
@@ -121,11 +126,41 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
         )
       }
     }
-    try exec("PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;")
+    try exec(PriceStore.cachePragmas)
+  }
+
+  /// The journal of a store in use: WAL, synced at checkpoints.
+  static let walPragmas = "PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+  /// The connection's page cache and temporary storage.
+  static let cachePragmas = "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+
+  /// Opens a connection to `file` (errors name `reportedAs`).
+  static func open(_ file: String, readOnly: Bool, reportedAs: String) throws(PriceStoreError)
+    -> OpaquePointer
+  {
+    var handle: OpaquePointer? = nil
+    let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+    let rc = sqlite3_open_v2(file, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
+    guard rc == SQLITE_OK, let handle else {
+      let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+      if let handle { sqlite3_close_v2(handle) }
+      throw .cannotOpen(path: reportedAs, reason: message)
+    }
+    sqlite3_busy_timeout(handle, 10_000)
+    return handle
   }
 
   deinit {
+    if stagingPath != nil { try? publishStaging() }
+    closeConnection()
+  }
+
+  /// Finalizes the cached statements and closes the connection (once).
+  func closeConnection() {
+    guard connectionOpen else { return }
+    connectionOpen = false
     for (_, s) in statements { sqlite3_finalize(s) }
+    statements.removeAll()
     sqlite3_close_v2(db)
   }
 

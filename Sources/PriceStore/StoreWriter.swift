@@ -130,7 +130,7 @@ extension PriceStore {
       let file = try body(w)
       try w.finish()
       if let id = try ingestID(sha256: file.sha256) {
-        try exec("ROLLBACK")
+        if stagingPath != nil { try discardStaging() } else { try exec("ROLLBACK") }
         return StoreOutcome(unchanged: true, ingestID: id)
       }
       var outcome = w.outcome
@@ -181,9 +181,13 @@ extension PriceStore {
       }
       outcome.findingsStored = file.findings.count
       try exec("COMMIT")
+      // A new store appears at its path now, with this file in it.
+      if stagingPath != nil { try publishStaging() }
       return outcome
     } catch {
-      try? exec("ROLLBACK")
+      // Without a journal (a new store's first file) there is no rollback: the staging file is
+      // replaced by an empty one.
+      if stagingPath != nil { try? discardStaging() } else { try? exec("ROLLBACK") }
       throw error
     }
   }
