@@ -512,10 +512,13 @@ final class Loader {
     var any = false
     let read = withUnsafeMutablePointer(to: &vals) { t -> Bool in
       t.withMemoryRebound(to: Double.self, capacity: 7) { v -> Bool in
+        let limit = r.fieldLimit
         for k in 0..<valueCount {
           let c = valueCols[k]
           let f = r.field(c)
-          if let b = f.baseAddress, let x = FieldParsers.plainDecimal(b, f.count, point: decimalPoint) {
+          if let b = f.baseAddress,
+            let x = FieldParsers.plainDecimal(b, f.count, point: decimalPoint, readableTo: limit)
+          {
             v[valueSlots[k]] = x
             any = true
             continue
