@@ -37,8 +37,16 @@ struct DateSet {
   }
 }
 
-/// Whether `n` bytes at `a` and `b` are equal (short fields: no call into libc).
+/// Whether `n` bytes at `a` and `b` are equal (short fields: no call into libc; 8 to 16 bytes,
+/// as dates are, by two overlapping word compares).
 @inline(__always) func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+  if n >= 8 && n <= 16 {
+    let ra = UnsafeRawPointer(a)
+    let rb = UnsafeRawPointer(b)
+    return ra.loadUnaligned(as: UInt64.self) == rb.loadUnaligned(as: UInt64.self)
+      && ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+  }
   var i = 0
   while i < n {
     if a[i] != b[i] { return false }
@@ -205,17 +213,16 @@ final class Loader {
   let valueCols: UnsafeMutablePointer<Int>
   let valueSlots: UnsafeMutablePointer<Int>
   let valueCount: Int
-  /// Longest date or ticker field remembered from the previous row.
+  /// Longest date field remembered from the previous row.
   static let cachedBytes = 32
-  /// The previous row's date bytes and date, and its ticker bytes and security.
+  /// The previous row's date bytes and date.
   let lastDateBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
   var lastDateCount = -1
   /// The day of the month of the previous date when it was written `YYYY-MM-DD` (else 0).
   var lastDateDay = 0
   var lastDate = CivilDate(dayNumber: 0)
-  let lastTicker = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
-  var lastTickerCount = -1
-  var lastTick = 0
+  /// The `tickerBytes` entry of the previous row's ticker (-1: none yet).
+  var lastEntry = -1
 
   var accs: [Accumulator] = []
   let rows: RowBuffer
@@ -324,7 +331,6 @@ final class Loader {
     valueCols.deallocate()
     valueSlots.deallocate()
     lastDateBytes.deallocate()
-    lastTicker.deallocate()
   }
 
   /// Whether the 10 bytes at `p` are `DDDD-DD-DD` (digits and dashes only).
@@ -462,46 +468,48 @@ final class Loader {
       }
       return flushIfNeeded()
     }
-    // Security: the previous row's when the bytes are the same, else looked up by bytes.
+    // Security: the previous row's when the bytes are the same, else the one that followed it
+    // last time (files repeat their tickers in one order each day), else looked up by bytes.
     var tick = 0
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
-      if tf.count == lastTickerCount, let b = tf.baseAddress, sameBytes(b, lastTicker, tf.count) {
-        tick = lastTick
-      } else {
-        let h = ByteTable.hash(tf)
-        if let i = tickerBytes.find(tf, hash: h) {
-          tick = i
+      let table = tickerBytes
+      var e = lastEntry
+      if e < 0 || !table.matches(e, tf) {
+        let guess = e < 0 ? -1 : table.follower(e)
+        if guess >= 0 && table.matches(guess, tf) {
+          e = guess
         } else {
-          guard let s = String(validating: tf, as: UTF8.self) else {
-            invalidUTF8Line = invalidUTF8Line ?? line
-            reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
-            return true
+          let h = ByteTable.hash(tf)
+          var found = table.entry(tf, hash: h)
+          if found < 0 {
+            guard let s = String(validating: tf, as: UTF8.self) else {
+              invalidUTF8Line = invalidUTF8Line ?? line
+              reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
+              return true
+            }
+            let key = s.trimmingSpaces()
+            if key.isEmpty {
+              reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
+              return true
+            }
+            if let i = tickerIndex[key] {
+              tick = i
+            } else {
+              let (t, ex) = resolve(key)
+              tick = accs.count
+              accs.append(Accumulator(ticker: t, exchange: ex))
+              tickerIndex[key] = tick
+              keys.append(key)
+            }
+            found = table.insert(tf, hash: h, value: tick)
           }
-          let key = s.trimmingSpaces()
-          if key.isEmpty {
-            reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
-            return true
-          }
-          if let i = tickerIndex[key] {
-            tick = i
-          } else {
-            let (t, ex) = resolve(key)
-            tick = accs.count
-            accs.append(Accumulator(ticker: t, exchange: ex))
-            tickerIndex[key] = tick
-            keys.append(key)
-          }
-          tickerBytes.insert(tf, hash: h, value: tick)
+          if lastEntry >= 0 { table.setFollower(lastEntry, found) }
+          e = found
         }
-        if tf.count <= Loader.cachedBytes, let b = tf.baseAddress {
-          lastTicker.update(from: b, count: tf.count)
-          lastTickerCount = tf.count
-          lastTick = tick
-        } else {
-          lastTickerCount = -1
-        }
+        lastEntry = e
       }
+      tick = table.value(e)
     }
     if nameCol >= 0 && accs[tick].name == nil {
       let s = text(r.field(nameCol)).trimmingSpaces()
