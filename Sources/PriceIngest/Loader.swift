@@ -173,6 +173,28 @@ final class RowBuffer {
   func removeAll() { count = 0 }
 }
 
+/// Working memory of `Loader.settle`: row indexes in security order, and a security's
+/// positions sorted by date and kept.
+final class SettleScratch {
+  let capacity: Int
+  let grouped: UnsafeMutablePointer<Int32>
+  let order: UnsafeMutablePointer<Int32>
+  let keep: UnsafeMutablePointer<Int32>
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    grouped = .allocate(capacity: capacity)
+    order = .allocate(capacity: capacity)
+    keep = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    grouped.deallocate()
+    order.deallocate()
+    keep.deallocate()
+  }
+}
+
 /// Reads the records of one file into per-security accumulators.
 final class Loader {
   let dialect: IngestDialect
@@ -241,6 +263,8 @@ final class Loader {
   var flushedRows = 0
   var sinkError: (any Error)? = nil
   var invalidUTF8Line: Int? = nil
+  /// `settle`'s working memory.
+  var scratch: SettleScratch? = nil
 
   /// `chunk`: the loader parses a piece of the file that starts at a record boundary below the
   /// header (see `absorb`): lines are counted from 1 and no line is taken for the header.
@@ -626,94 +650,115 @@ final class Loader {
     guard n > 0 else { return [] }
     // Counting sort by security.
     var start = [Int](repeating: 0, count: nt + 1)
-    for i in 0..<n { start[Int(rows.ticks[i]) + 1] += 1 }
-    for t in 0..<nt { start[t + 1] += start[t] }
-    var next = start
-    var grouped = [Int32](repeating: 0, count: n)
-    for i in 0..<n {
-      let t = Int(rows.ticks[i])
-      grouped[next[t]] = Int32(i)
-      next[t] += 1
+    let ticks = UnsafePointer(rows.ticks)
+    start.withUnsafeMutableBufferPointer { c in
+      for i in 0..<n { c[Int(ticks[i]) + 1] += 1 }
+      for t in 0..<nt { c[t + 1] += c[t] }
     }
+    let scratch = settleScratch(n)
+    // `grouped[q]`: the row at position `q` in security order.
+    let grouped = scratch.grouped
+    let next = UnsafeMutablePointer<Int>.allocate(capacity: nt + 1)
+    defer { next.deallocate() }
+    start.withUnsafeBufferPointer { b in
+      if let base = b.baseAddress { next.initialize(from: base, count: nt + 1) }
+    }
+    for i in 0..<n {
+      let t = Int(ticks[i])
+      let q = next[t]
+      grouped[q] = Int32(i)
+      next[t] = q + 1
+    }
+    let days = UnsafePointer(rows.days)
+    let values = UnsafePointer(rows.values)
+    @inline(__always) func at(_ q: Int) -> Int { Int(grouped[q]) }
     var out: [PriceSeries] = []
     let slotPos: [Int?] = (0..<7).map { slot in slots.firstIndex(of: slot) }
-    let days = rows.days
-    let values = rows.values
-    // Rows kept for the security at hand (its first row of each date).
-    let keep = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-    defer { keep.deallocate() }
-    grouped.withUnsafeMutableBufferPointer { g in
-      for t in 0..<nt where start[t + 1] > start[t] {
-        let acc = accs[t]
-        var idx = UnsafeMutableBufferPointer(rebasing: g[start[t]..<start[t + 1]])
-        // Order: ascending, newest first, or neither.
-        var asc = true
-        var desc = true
-        for k in 1..<max(1, idx.count) {
-          let a = days[Int(idx[k - 1])]
-          let b = days[Int(idx[k])]
-          if b < a { asc = false } else if b > a { desc = false }
-        }
-        if let l = acc.last, CivilDate(dayNumber: days[Int(idx[0])]) < l { acc.ascending = false }
-        if !asc { acc.ascending = false }
-        if !desc || idx.count < 2 { acc.descending = false }
-        if !asc {
-          // Stable: rows of one date keep their file order, so the first one is kept.
-          idx.sort { a, b in
-            let da = days[Int(a)]
-            let db = days[Int(b)]
-            return da < db || (da == db && a < b)
-          }
-        }
-        // Duplicates: a later row of a kept date is refused (and, streaming, a date that an
-        // earlier fragment held).
-        var kept = 0
-        var keptRow = -1
-        var seen = acc.seen
-        acc.seen = DateSet()
-        for i32 in idx {
-          let i = Int(i32)
-          let day = days[i]
-          if keptRow >= 0 && days[keptRow] == day {
-            duplicate(acc, keptRow, i, slotPos)
-            continue
-          }
-          if streaming && !seen.insert(day) {
-            rejectDuplicate(acc, i, nil)
-            continue
-          }
-          keptRow = i
-          keep[kept] = i32
-          kept += 1
-        }
-        acc.seen = seen
-        let dates = [CivilDate](unsafeUninitializedCapacity: kept) { buf, count in
-          for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
-          count = kept
-        }
-        var cols: [[Double]] = []
-        cols.reserveCapacity(w)
-        for j in 0..<w {
-          cols.append(
-            [Double](unsafeUninitializedCapacity: kept) { buf, count in
-              for k in 0..<kept { buf[k] = values[Int(keep[k]) * w + j] }
-              count = kept
-            })
-        }
-        if let d = dates.last { acc.last = max(acc.last ?? d, d) }
-        acc.stored += dates.count
-        func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
-        var s = PriceSeries(
-          ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
-          close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
-        s.name = acc.name
-        qualityPass(acc, s)
-        out.append(s)
+    // Positions of the security at hand in date order, and those kept (its first row of each date).
+    let order = scratch.order
+    let keep = scratch.keep
+    for t in 0..<nt where start[t + 1] > start[t] {
+      let acc = accs[t]
+      let s0 = start[t]
+      let count = start[t + 1] - s0
+      // Order: ascending, newest first, or neither.
+      var asc = true
+      var desc = true
+      var before = days[at(s0)]
+      for q in (s0 + 1)..<max(s0 + 1, s0 + count) {
+        let b = days[at(q)]
+        if b < before { asc = false } else if b > before { desc = false }
+        before = b
       }
+      if let l = acc.last, CivilDate(dayNumber: days[at(s0)]) < l { acc.ascending = false }
+      if !asc { acc.ascending = false }
+      if !desc || count < 2 { acc.descending = false }
+      if !asc {
+        // Stable: rows of one date keep their file order, so the first one is kept.
+        for q in s0..<(s0 + count) { order[q] = Int32(q) }
+        var block = UnsafeMutableBufferPointer(start: order + s0, count: count)
+        block.sort { a, b in
+          let da = days[at(Int(a))]
+          let db = days[at(Int(b))]
+          return da < db || (da == db && a < b)
+        }
+      }
+      // Duplicates: a later row of a kept date is refused (and, streaming, a date that an
+      // earlier fragment held).
+      var kept = 0
+      var keptPos = -1
+      var seen = acc.seen
+      acc.seen = DateSet()
+      for k in 0..<count {
+        let q = asc ? s0 + k : Int(order[s0 + k])
+        let day = days[at(q)]
+        if keptPos >= 0 && days[at(keptPos)] == day {
+          duplicate(acc, Int(grouped[keptPos]), Int(grouped[q]), slotPos)
+          continue
+        }
+        if streaming && !seen.insert(day) {
+          rejectDuplicate(acc, Int(grouped[q]), nil)
+          continue
+        }
+        keptPos = q
+        keep[kept] = Int32(at(q))
+        kept += 1
+      }
+      acc.seen = seen
+      let dates = [CivilDate](unsafeUninitializedCapacity: kept) { buf, c in
+        for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
+        c = kept
+      }
+      var cols: [[Double]] = []
+      cols.reserveCapacity(w)
+      for j in 0..<w {
+        cols.append(
+          [Double](unsafeUninitializedCapacity: kept) { buf, c in
+            for k in 0..<kept { buf[k] = values[Int(keep[k]) * w + j] }
+            c = kept
+          })
+      }
+      if let d = dates.last { acc.last = max(acc.last ?? d, d) }
+      acc.stored += dates.count
+      func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
+      var s = PriceSeries(
+        ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
+        close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
+      s.name = acc.name
+      qualityPass(acc, s)
+      out.append(s)
     }
     flushedRows += n
     rows.removeAll()
     return out
+  }
+
+  /// Scratch memory for `settle`, kept between flushes (room for `n` rows).
+  func settleScratch(_ n: Int) -> SettleScratch {
+    if let s = scratch, s.capacity >= n { return s }
+    let s = SettleScratch(capacity: max(n, scratch?.capacity ?? 0))
+    scratch = s
+    return s
   }
 
   /// Text standing in for a row that was parsed but not kept (duplicates).
