@@ -112,11 +112,12 @@ final class RowBuffer {
     self.slots = .allocate(capacity: self.width)
     for (i, s) in slots.enumerated() { self.slots[i] = s }
     if slots.isEmpty { self.slots[0] = 3 }
-    self.capacity = max(1024, capacity)
-    ticks = .allocate(capacity: capacity)
-    days = .allocate(capacity: capacity)
-    lines = .allocate(capacity: capacity)
-    values = .allocate(capacity: capacity * self.width)
+    let rows = max(1024, capacity)
+    self.capacity = rows
+    ticks = .allocate(capacity: rows)
+    days = .allocate(capacity: rows)
+    lines = .allocate(capacity: rows)
+    values = .allocate(capacity: rows * self.width)
   }
 
   deinit {
