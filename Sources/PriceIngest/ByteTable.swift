@@ -42,6 +42,31 @@ final class ByteTable {
     followers = .allocate(capacity: entryCapacity)
   }
 
+  /// A table with the same entries as `other` (its own memory).
+  private init(copying other: ByteTable) {
+    let n = other.mask + 1
+    slots = .allocate(capacity: n)
+    slots.initialize(from: other.slots, count: n)
+    mask = other.mask
+    keyCapacity = other.keyCapacity
+    keyCount = other.keyCount
+    keys = .allocate(capacity: keyCapacity)
+    keys.initialize(from: other.keys, count: keyCount)
+    entryCapacity = other.entryCapacity
+    count = other.count
+    starts = .allocate(capacity: entryCapacity)
+    lengths = .allocate(capacity: entryCapacity)
+    values = .allocate(capacity: entryCapacity)
+    followers = .allocate(capacity: entryCapacity)
+    starts.initialize(from: other.starts, count: count)
+    lengths.initialize(from: other.lengths, count: count)
+    values.initialize(from: other.values, count: count)
+    followers.initialize(from: other.followers, count: count)
+  }
+
+  /// A copy of the table (a few memory copies, no hashing).
+  func copy() -> ByteTable { ByteTable(copying: self) }
+
   deinit {
     slots.deallocate()
     keys.deallocate()

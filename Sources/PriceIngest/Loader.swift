@@ -56,9 +56,17 @@ struct DateSet {
 }
 
 /// Securities a loader knows (keys as read and their resolved tickers), handed to chunk loaders.
-struct TickerSeed: Sendable {
+/// `@unchecked`: of the accumulators only the constant ticker and exchange are read (by the
+/// chunk loader's thread), and the table is a copy made for the one chunk loader it goes to.
+struct TickerSeed: @unchecked Sendable {
+  /// Keys as read, by index.
   var keys: [String]
-  var resolved: [(String, Exchange)]
+  /// Index of each key.
+  var index: [String: Int]
+  /// The accumulators of the loader the seed was taken from (ticker and exchange by index).
+  var accs: [Accumulator]
+  /// Ticker bytes as read to indexes.
+  var table: ByteTable
 }
 
 /// What the loader knows about one security while a file is read (its rows live in the
@@ -248,13 +256,19 @@ final class Loader {
   var lastEntry = -1
 
   var accs: [Accumulator] = []
+  /// Seeded securities whose accumulators are not made yet (a chunk loader makes them, in
+  /// front of `accs`, only when a row needs one: `makeSeeds`); `accs` then holds the chunk's
+  /// own securities from index `unmadeSeeds` on.
+  var unmadeSeeds = 0
+  /// The seed's accumulators (their tickers and exchanges) until `makeSeeds`.
+  var seedAccs: [Accumulator] = []
   let rows: RowBuffer
   var tickerIndex: [String: Int] = [:]
   /// The keys of `tickerIndex` by index (long layout with a ticker column).
   var keys: [String] = []
   /// Securities a chunk loader was started with (the main loader's at the time; same indexes).
   var seeded = 0
-  let tickerBytes = ByteTable()
+  let tickerBytes: ByteTable
   var rowsRead = 0
   var rejects: [RejectedRow] = []
   var findings: [QualityFinding] = []
@@ -269,9 +283,12 @@ final class Loader {
 
   /// `chunk`: the loader parses a piece of the file that starts at a record boundary below the
   /// header (see `absorb`): lines are counted from 1 and no line is taken for the header.
+  /// `rows`: a row buffer of an earlier chunk loader to use again (its memory is already
+  /// mapped; its rows are forgotten).
   init(
     dialect: IngestDialect, file: String, options: IngestOptions, flushRows: Int?,
-    sink: ((PriceSeries) throws -> Void)?, chunk: Bool = false, seed: TickerSeed? = nil
+    sink: ((PriceSeries) throws -> Void)?, chunk: Bool = false, seed: TickerSeed? = nil,
+    rows reused: RowBuffer? = nil
   ) {
     self.dialect = dialect
     self.file = file
@@ -283,6 +300,7 @@ final class Loader {
     let r = dialect.roles
     dateCol = r[.date] ?? -1
     tickerCol = dialect.layout == .long ? (r[.ticker] ?? -1) : -1
+    tickerBytes = (tickerCol >= 0 ? seed?.table : nil) ?? ByteTable()
     nameCol = r[.name] ?? -1
     let returns = dialect.returns
     openCol = returns ? -1 : (r[.open] ?? -1)
@@ -312,7 +330,12 @@ final class Loader {
     }
     // A chunk's rows fit at once (a row takes more than 16 bytes of CSV; pages never written
     // are never touched), so they are not copied while the buffer grows.
-    rows = RowBuffer(slots: slots, capacity: chunk ? options.chunkBytes / 16 : 1024)
+    if let reused, reused.width == max(1, slots.count) {
+      reused.removeAll()
+      rows = reused
+    } else {
+      rows = RowBuffer(slots: slots, capacity: chunk ? options.chunkBytes / 16 : 1024)
+    }
     let present = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
       $0.element >= 0
     }
@@ -337,16 +360,12 @@ final class Loader {
     }
     reader.sink = Unmanaged.passUnretained(self)
     if let seed, tickerCol >= 0 {
-      // A chunk starts knowing the securities read so far (no per-chunk String, trimming or
-      // `resolve` for each of them).
-      for (i, key) in seed.keys.enumerated() {
-        let (t, ex) = seed.resolved[i]
-        accs.append(Accumulator(ticker: t, exchange: ex))
-        tickerIndex[key] = i
-        keys.append(key)
-        let bytes = Array(key.utf8)
-        bytes.withUnsafeBufferPointer { b in tickerBytes.insert(b, hash: ByteTable.hash(b), value: i) }
-      }
+      // A chunk starts knowing the securities read so far (no per-chunk String, trimming,
+      // hashing or `resolve` for each of them; their accumulators are made if a row needs one).
+      tickerIndex = seed.index
+      keys = seed.keys
+      seedAccs = seed.accs
+      unmadeSeeds = seed.keys.count
       seeded = seed.keys.count
     }
     if !options.handTokenizer { reader.fastPath = false }
@@ -366,7 +385,14 @@ final class Loader {
 
   /// The securities known so far, for a chunk loader to start with (`nil` without a ticker column).
   func tickerSeed() -> TickerSeed? {
-    tickerCol >= 0 ? TickerSeed(keys: keys, resolved: accs.map { ($0.ticker, $0.exchange) }) : nil
+    tickerCol >= 0 ? TickerSeed(keys: keys, index: tickerIndex, accs: accs, table: tickerBytes.copy()) : nil
+  }
+
+  /// Makes the accumulators of the seeded securities (see `unmadeSeeds`).
+  func makeSeeds() {
+    accs = seedAccs.map { Accumulator(ticker: $0.ticker, exchange: $0.exchange) } + accs
+    seedAccs = []
+    unmadeSeeds = 0
   }
 
   /// Ticker as stored and its exchange.
@@ -522,7 +548,7 @@ final class Loader {
               tick = i
             } else {
               let (t, ex) = resolve(key)
-              tick = accs.count
+              tick = accs.count + unmadeSeeds
               accs.append(Accumulator(ticker: t, exchange: ex))
               tickerIndex[key] = tick
               keys.append(key)
@@ -536,6 +562,7 @@ final class Loader {
       }
       tick = table.value(e)
     }
+    if nameCol >= 0 && unmadeSeeds > 0 { makeSeeds() }
     if nameCol >= 0 && accs[tick].name == nil {
       let s = text(r.field(nameCol)).trimmingSpaces()
       if !s.isEmpty { accs[tick].name = s }
@@ -580,6 +607,7 @@ final class Loader {
     let priceKnown =
       !(vals.0.isNaN && vals.1.isNaN && vals.2.isNaN && vals.3.isNaN && vals.4.isNaN && vals.6.isNaN)
     if !any || !priceKnown {
+      if unmadeSeeds > 0 { makeSeeds() }
       let acc = accs[tick]
       acc.nullRows += 1
       if acc.firstNull == nil { acc.firstNull = date }
@@ -830,7 +858,9 @@ final class Loader {
   func absorb(_ w: Loader) -> Bool {
     let offset = reader.line - 1
     // Securities: the chunk's in its first-seen order, mapped to (or appended to) this loader's.
-    var map = [Int32](repeating: 0, count: w.accs.count)
+    // Accumulators the chunk did not make stand for seeded securities it has nothing on.
+    let skip = w.unmadeSeeds
+    var map = [Int32](repeating: 0, count: w.accs.count + skip)
     if tickerCol >= 0 {
       // Seeded securities have this loader's indexes; the chunk's own follow.
       for j in 0..<w.seeded { map[j] = Int32(j) }
@@ -843,14 +873,19 @@ final class Loader {
           map[j] = Int32(accs.count)
           tickerIndex[key] = accs.count
           keys.append(key)
+          // Its bytes too, so later chunks are seeded with them.
+          Array(key.utf8).withUnsafeBufferPointer { b in
+            let h = ByteTable.hash(b)
+            if tickerBytes.entry(b, hash: h) < 0 { tickerBytes.insert(b, hash: h, value: accs.count) }
+          }
           accs.append(Accumulator(ticker: t, exchange: ex))
         }
       }
     } else {
-      for j in 0..<w.accs.count { map[j] = Int32(j) }
+      for j in 0..<map.count { map[j] = Int32(j) }
     }
-    for (j, a) in w.accs.enumerated() {
-      let acc = accs[Int(map[j])]
+    for (k, a) in w.accs.enumerated() {
+      let acc = accs[Int(map[k + skip])]
       if acc.name == nil { acc.name = a.name }
       acc.nullRows += a.nullRows
       if acc.firstNull == nil { acc.firstNull = a.firstNull }
