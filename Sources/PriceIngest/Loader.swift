@@ -12,28 +12,36 @@ struct DateSet {
   private var words: [UInt64] = []
 
   /// Inserts `day`; returns `false` when it was already there.
+  @inline(__always)
   mutating func insert(_ day: Int32) -> Bool {
+    let off = Int(day) - Int(base)
+    if off < 0 || off >= words.count &* 64 { grow(day) }
+    let at = Int(day) - Int(base)
+    let bit = UInt64(1) << UInt64(at & 63)
+    return words.withUnsafeMutableBufferPointer { w in
+      let i = at >> 6
+      if w[i] & bit != 0 { return false }
+      w[i] |= bit
+      return true
+    }
+  }
+
+  /// Makes room for `day` (the first day starts the span).
+  private mutating func grow(_ day: Int32) {
     if words.isEmpty {
       let aligned = Int(day) - ((Int(day) % 64) + 64) % 64
       base = Int32(aligned - 64 * 8)
       words = [UInt64](repeating: 0, count: 64)
+      return
     }
-    var off = Int(day - base)
-    if off < 0 || off >= words.count * 64 {
-      let lo = min(Int(base), Int(day) - 64 * 64)
-      let hi = max(Int(base) + words.count * 64, Int(day) + 64 * 64)
-      let newBase = Int32(lo - ((lo % 64) + 64) % 64)
-      var grown = [UInt64](repeating: 0, count: (hi - Int(newBase)) / 64 + 1)
-      let shift = Int(base - newBase) / 64
-      for (i, w) in words.enumerated() { grown[i + shift] = w }
-      words = grown
-      base = newBase
-      off = Int(day - base)
-    }
-    let bit = UInt64(1) << UInt64(off & 63)
-    if words[off >> 6] & bit != 0 { return false }
-    words[off >> 6] |= bit
-    return true
+    let lo = min(Int(base), Int(day) - 64 * 64)
+    let hi = max(Int(base) + words.count * 64, Int(day) + 64 * 64)
+    let newBase = Int32(lo - ((lo % 64) + 64) % 64)
+    var grown = [UInt64](repeating: 0, count: (hi - Int(newBase)) / 64 + 1)
+    let shift = Int(base - newBase) / 64
+    for (i, w) in words.enumerated() { grown[i + shift] = w }
+    words = grown
+    base = newBase
   }
 }
 
@@ -182,25 +190,41 @@ final class RowBuffer {
   func removeAll() { count = 0 }
 }
 
-/// Working memory of `Loader.settle`: row indexes in security order, and a security's
-/// positions sorted by date and kept.
+/// Working memory of `Loader.settle`: row indexes in security order, a security's positions
+/// sorted by date and kept, and its kept values by column.
 final class SettleScratch {
   let capacity: Int
   let grouped: UnsafeMutablePointer<Int32>
   let order: UnsafeMutablePointer<Int32>
   let keep: UnsafeMutablePointer<Int32>
 
+  /// One security's kept values, column by column.
+  private var columnBuffer: UnsafeMutablePointer<Double>
+  private var columnCapacity = 0
+
   init(capacity: Int) {
     self.capacity = capacity
     grouped = .allocate(capacity: capacity)
     order = .allocate(capacity: capacity)
     keep = .allocate(capacity: capacity)
+    columnBuffer = .allocate(capacity: 1)
+  }
+
+  /// Room for `n` values in `columnBuffer`.
+  func columns(_ n: Int) -> UnsafeMutablePointer<Double> {
+    if n > columnCapacity {
+      columnBuffer.deallocate()
+      columnCapacity = max(n, 2 * columnCapacity)
+      columnBuffer = .allocate(capacity: columnCapacity)
+    }
+    return columnBuffer
   }
 
   deinit {
     grouped.deallocate()
     order.deallocate()
     keep.deallocate()
+    columnBuffer.deallocate()
   }
 }
 
@@ -334,7 +358,11 @@ final class Loader {
       reused.removeAll()
       rows = reused
     } else {
-      rows = RowBuffer(slots: slots, capacity: chunk ? options.chunkBytes / 16 : 1024)
+      // A streaming loader holds up to `flushRows` rows (and a record's more) between flushes:
+      // room for them at once, so the buffer is not copied while it grows (pages never written
+      // are never touched).
+      rows = RowBuffer(
+        slots: slots, capacity: chunk ? options.chunkBytes / 16 : (flushRows.map { $0 + 256 } ?? 1024))
     }
     let present = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
       $0.element >= 0
@@ -758,15 +786,15 @@ final class Loader {
         for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
         c = kept
       }
+      // Each kept row's values read once (a row's values share a cache line), into columns.
+      let columns = scratch.columns(kept * w)
+      for k in 0..<kept {
+        let row = values + Int(keep[k]) * w
+        for j in 0..<w { columns[j * kept + k] = row[j] }
+      }
       var cols: [[Double]] = []
       cols.reserveCapacity(w)
-      for j in 0..<w {
-        cols.append(
-          [Double](unsafeUninitializedCapacity: kept) { buf, c in
-            for k in 0..<kept { buf[k] = values[Int(keep[k]) * w + j] }
-            c = kept
-          })
-      }
+      for j in 0..<w { cols.append(Array(UnsafeBufferPointer(start: columns + j * kept, count: kept))) }
       if let d = dates.last { acc.last = max(acc.last ?? d, d) }
       acc.stored += dates.count
       func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
