@@ -195,7 +195,7 @@ final class CSVReader {
     endsCapacity *= 2
   }
 
-  fileprivate func endRecord(_ c: Int32) {
+  @inline(__always) fileprivate func endRecord(_ c: Int32) {
     if fieldCount > 0 || overflowed {
       if !stopped {
         if let sink {
@@ -333,13 +333,14 @@ final class CSVReader {
       var m = isDelim | isEnd
       while m != 0 {
         let bit = m & (0 &- m)
-        let pos = i + (m.trailingZeroBitCount >> 3)
+        let pos = i &+ (m.trailingZeroBitCount &>> 3)
         m &= m &- 1
-        if pos - start > maxRecord { break scan }
-        if isEnd & bit != 0 && fields == 0 && pos == start {
+        if pos &- start > maxRecord { break scan }
+        let atEnd = isEnd & bit != 0
+        if atEnd && fields == 0 && pos == start {
           // A line end at the record start: a record with no fields.
           endRecord(Int32(p[pos]))
-          return pos + 1
+          return pos &+ 1
         }
         if fields == endsCapacity {
           fieldCount = fields
@@ -349,17 +350,17 @@ final class CSVReader {
         }
         s[fields] = fieldStart
         e[fields] = pos
-        fields += 1
-        fieldStart = pos + 1
-        if isEnd & bit != 0 {
+        fields &+= 1
+        fieldStart = pos &+ 1
+        if atEnd {
           fieldCount = fields
           // Each field's bytes and its delimiter or line end.
-          recordBytes = pos + 1 - start
+          recordBytes = pos &+ 1 &- start
           endRecord(Int32(p[pos]))
-          return pos + 1
+          return pos &+ 1
         }
       }
-      i += 8
+      i &+= 8
     }
     fieldCount = 0
     return -1

@@ -679,7 +679,7 @@ final class Loader {
     return FieldParsers.parseNumber(b, f.count, decimalComma: decimalComma)
   }
 
-  func flushIfNeeded() -> Bool {
+  @inline(__always) func flushIfNeeded() -> Bool {
     guard let limit = flushRows, rows.count >= limit else { return true }
     return flush()
   }
