@@ -18,6 +18,9 @@ final class CSVReader {
   /// Where the current record's field offsets point: `buffer` (fields copied from libcsv) or the
   /// input itself (fields of a line the fast path tokenized, valid during the record call).
   private var fieldBase: UnsafePointer<UInt8>
+  /// End of the memory that may be read from `fieldBase` on (past the current record's last
+  /// field: number parsers read whole words).
+  private(set) var fieldLimit: UnsafePointer<UInt8>
   private(set) var starts: UnsafeMutablePointer<Int>
   private(set) var ends: UnsafeMutablePointer<Int>
   private var endsCapacity: Int
@@ -70,6 +73,7 @@ final class CSVReader {
     capacity = 4096
     buffer = .allocate(capacity: capacity)
     fieldBase = UnsafePointer(buffer)
+    fieldLimit = fieldBase + capacity
     endsCapacity = 64
     ends = .allocate(capacity: endsCapacity)
     starts = .allocate(capacity: endsCapacity)
@@ -173,6 +177,7 @@ final class CSVReader {
     used += n
     if fieldCount == endsCapacity { growFields() }
     fieldBase = UnsafePointer(buffer)
+    fieldLimit = fieldBase + capacity
     starts[fieldCount] = used - n
     ends[fieldCount] = used
     fieldCount += 1
@@ -190,7 +195,7 @@ final class CSVReader {
     endsCapacity *= 2
   }
 
-  fileprivate func endRecord(_ c: Int32) {
+  @inline(__always) fileprivate func endRecord(_ c: Int32) {
     if fieldCount > 0 || overflowed {
       if !stopped {
         if let sink {
@@ -267,8 +272,103 @@ final class CSVReader {
   /// with `CSV_REPALL_NL` and its default space handling: spaces and tabs (unless one is the
   /// delimiter) before and after a field are dropped; every CR and LF ends a record; a line end
   /// with nothing but spaces before it reports a record with no fields; a line end after a
-  /// delimiter ends an empty last field. Fields point into the input (no copy).
+  /// delimiter ends an empty last field. Fields point into the input (no copy). Records go
+  /// through `wordRecord` while it can take them, else through `byteRecord`.
   private func fastLines(_ p: UnsafePointer<UInt8>, _ count: Int) {
+    var i = 0
+    // Lines with spaces or control bytes go byte by byte; after a few such lines this slice does.
+    var misses = 0
+    while i < count {
+      if misses < 16 {
+        let next = wordRecord(p, i, count)
+        if next >= 0 {
+          i = next
+          continue
+        }
+        misses += 1
+      }
+      i = byteRecord(p, i, count)
+    }
+  }
+
+  /// Reads the record at `start` of `fastLines`' input eight bytes at a time when it has no
+  /// byte below 33 besides the delimiter, CR and LF (so no spaces to drop, and every byte below
+  /// 33 ends a field or the record), is no longer than `maxRecordBytes` and ends before the last
+  /// word of the input. Exact byte tests (no carries between bytes) flag delimiters, line ends
+  /// and other low bytes; fields are the gaps between flags. Returns the offset after the
+  /// record's line end, or -1 (nothing was reported) for `byteRecord` to read the record.
+  @inline(__always)
+  private func wordRecord(_ p: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let delims = ones &* UInt64(delimiter)
+    let lfs = ones &* 10
+    let crs = ones &* 13
+    let maxRecord = maxRecordBytes
+    /// High bit of each byte of `y` that is zero.
+    @inline(__always) func zeros(_ y: UInt64) -> UInt64 { ~(((y & lows) &+ lows) | y) & highs }
+    fieldBase = p
+    fieldLimit = p + count
+    var s = starts
+    var e = ends
+    var fields = 0
+    var fieldStart = start
+    var i = start
+    scan: while i <= count - 8 {
+      let x = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+      let isDelim = zeros(x ^ delims)
+      // Bytes below 33 (high bit clear and adding 95 does not reach 128); of those, line ends
+      // end the record, and any other that is no delimiter and comes before this record's line
+      // end sends it to `byteRecord`.
+      let low = ~(((x & lows) &+ (ones &* 95)) | x) & highs
+      var isEnd: UInt64 = 0
+      if low != 0 {
+        isEnd = zeros(x ^ lfs) | zeros(x ^ crs)
+        let other = low & ~(isDelim | isEnd)
+        if other != 0 && (isEnd == 0 || other.trailingZeroBitCount < isEnd.trailingZeroBitCount) {
+          break scan
+        }
+      }
+      var m = isDelim | isEnd
+      while m != 0 {
+        let bit = m & (0 &- m)
+        let pos = i &+ (m.trailingZeroBitCount &>> 3)
+        m &= m &- 1
+        if pos &- start > maxRecord { break scan }
+        let atEnd = isEnd & bit != 0
+        if atEnd && fields == 0 && pos == start {
+          // A line end at the record start: a record with no fields.
+          endRecord(Int32(p[pos]))
+          return pos &+ 1
+        }
+        if fields == endsCapacity {
+          fieldCount = fields
+          growFields()
+          s = starts
+          e = ends
+        }
+        s[fields] = fieldStart
+        e[fields] = pos
+        fields &+= 1
+        fieldStart = pos &+ 1
+        if atEnd {
+          fieldCount = fields
+          // Each field's bytes and its delimiter or line end.
+          recordBytes = pos &+ 1 &- start
+          endRecord(Int32(p[pos]))
+          return pos &+ 1
+        }
+      }
+      i &+= 8
+    }
+    fieldCount = 0
+    return -1
+  }
+
+  /// Reads the record at `start` of `fastLines`' input byte by byte (spaces dropped as libcsv
+  /// drops them, long records cut); returns the offset after its line end.
+  private func byteRecord(_ p: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
     let cls = UnsafePointer(classes)
     let maxRecord = maxRecordBytes
     // Eight bytes at a time: a byte below 33 (space, tab, CR, LF and other controls) or the
@@ -279,83 +379,80 @@ final class CSVReader {
     let below33 = ones &* 33
     let delims = ones &* UInt64(delimiter)
     let wordEnd = count - 8
-    var i = 0
-    while i < count {
-      // Record start: spaces are skipped; a line end here reports an empty record.
-      while cls[Int(p[i])] == 1 { i += 1 }
-      if cls[Int(p[i])] == 3 {
-        endRecord(Int32(p[i]))
+    var i = start
+    // Record start: spaces are skipped; a line end here reports an empty record.
+    while cls[Int(p[i])] == 1 { i += 1 }
+    if cls[Int(p[i])] == 3 {
+      endRecord(Int32(p[i]))
+      return i + 1
+    }
+    fieldBase = p
+    fieldLimit = p + count
+    var recordUsed = 0
+    var fields = 0
+    var bytes = 0
+    var cut = false
+    var s = starts
+    var e = ends
+    while true {
+      // A field: from its first byte that is no space to its last one.
+      let first = i
+      var last = i
+      while true {
+        if i <= wordEnd {
+          let x = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+          let d = x ^ delims
+          let flags = ((x &- below33) & ~x & highs) | ((d &- ones) & ~d & highs)
+          if flags == 0 {
+            i += 8
+            last = i
+            continue
+          }
+          let k = flags.trailingZeroBitCount >> 3
+          if k > 0 {
+            i += k
+            last = i
+          }
+        }
+        let k = cls[Int(p[i])]
+        if k == 0 {
+          i += 1
+          last = i
+        } else if k == 1 {
+          i += 1
+        } else {
+          break
+        }
+      }
+      let len = last - first
+      bytes += len + 1
+      if cut || recordUsed + len > maxRecord {
+        cut = true
+      } else {
+        recordUsed += len
+        if fields == endsCapacity {
+          fieldCount = fields
+          growFields()
+          s = starts
+          e = ends
+        }
+        s[fields] = first
+        e[fields] = last
+        fields += 1
+      }
+      if cls[Int(p[i])] == 2 {
         i += 1
+        while cls[Int(p[i])] == 1 { i += 1 }
         continue
       }
-      fieldBase = p
-      var recordUsed = 0
-      var fields = 0
-      var bytes = 0
-      var cut = false
-      var s = starts
-      var e = ends
-      while true {
-        // A field: from its first byte that is no space to its last one.
-        let first = i
-        var last = i
-        while true {
-          if i <= wordEnd {
-            let x = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
-            let d = x ^ delims
-            let flags = ((x &- below33) & ~x & highs) | ((d &- ones) & ~d & highs)
-            if flags == 0 {
-              i += 8
-              last = i
-              continue
-            }
-            let k = flags.trailingZeroBitCount >> 3
-            if k > 0 {
-              i += k
-              last = i
-            }
-          }
-          let k = cls[Int(p[i])]
-          if k == 0 {
-            i += 1
-            last = i
-          } else if k == 1 {
-            i += 1
-          } else {
-            break
-          }
-        }
-        let len = last - first
-        bytes += len + 1
-        if cut || recordUsed + len > maxRecord {
-          cut = true
-        } else {
-          recordUsed += len
-          if fields == endsCapacity {
-            fieldCount = fields
-            growFields()
-            s = starts
-            e = ends
-          }
-          s[fields] = first
-          e[fields] = last
-          fields += 1
-        }
-        if cls[Int(p[i])] == 2 {
-          i += 1
-          while cls[Int(p[i])] == 1 { i += 1 }
-          continue
-        }
-        fieldCount = fields
-        recordBytes = bytes
-        if cut {
-          overflowed = true
-          sawOverflow = true
-        }
-        endRecord(Int32(p[i]))
-        i += 1
-        break
+      fieldCount = fields
+      recordBytes = bytes
+      if cut {
+        overflowed = true
+        sawOverflow = true
       }
+      endRecord(Int32(p[i]))
+      return i + 1
     }
   }
 

@@ -315,6 +315,65 @@ enum FieldParsers {
     return neg ? -v : v
   }
 
+  /// `plainDecimal` when the bytes from `p` up to `limit` may be read: a field of at most 8
+  /// bytes after an optional minus sign is read a word at a time (one compare finds the point,
+  /// a few multiplies add the digits up); anything else, or a field the word path is not sure
+  /// of, goes through `plainDecimal`'s loop. The same value or `nil` either way.
+  @inline(__always)
+  static func plainDecimal(
+    _ p: UnsafePointer<UInt8>, _ n: Int, point: UInt8, readableTo limit: UnsafePointer<UInt8>
+  ) -> Double? {
+    if n >= 1 && n <= 9 {
+      let neg = p[0] == 45
+      let q = neg ? p + 1 : p
+      let m = neg ? n - 1 : n
+      if m >= 1 && m <= 8 && q.distance(to: limit) >= 8, let v = eightBytes(q, m, point: point) {
+        return neg ? -v : v
+      }
+    }
+    return plainDecimal(p, n, point: point)
+  }
+
+  /// `[digits][point][digits]` in the `m` (1 to 8) bytes at `p`, with 8 bytes readable there;
+  /// `nil` for anything else (no digit, a second point, another byte).
+  @inline(__always)
+  static func eightBytes(_ p: UnsafePointer<UInt8>, _ m: Int, point: UInt8) -> Double? {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    var x = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    if m < 8 { x &= (1 &<< (UInt64(m) &* 8)) &- 1 }
+    // The lowest byte equal to the point (the lowest flag of this zero-byte test is exact; the
+    // bytes past the field are zero, so they never match).
+    let d = x ^ (ones &* UInt64(point))
+    let flags = (d &- ones) & ~d & 0x8080_8080_8080_8080
+    var digits = m
+    var frac = 0
+    if flags != 0 {
+      let k = flags.trailingZeroBitCount >> 3
+      if k < m {
+        // Drop the point byte: the bytes after it move down one.
+        let low: UInt64 = (1 &<< (UInt64(k) &* 8)) &- 1
+        x = (x & low) | ((x >> 8) & ~low)
+        digits = m - 1
+        frac = m - 1 - k
+      }
+    }
+    if digits == 0 { return nil }
+    // Right-align the digits in the word behind leading '0' bytes.
+    let pad = UInt64(8 - digits) &* 8
+    let z = (x &<< pad) | (0x3030_3030_3030_3030 & ((1 &<< pad) &- 1))
+    let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+    guard (z & nibbles) | (((z &+ 0x0606_0606_0606_0606) & nibbles) >> 4) == 0x3333_3333_3333_3333 else {
+      return nil
+    }
+    var v = z &- 0x3030_3030_3030_3030
+    v = (v &* 10) &+ (v >> 8)
+    v =
+      (((v & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064)
+        &+ (((v >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001)) >> 32
+    let mantissa = Double(Int64(truncatingIfNeeded: v))
+    return frac == 0 ? mantissa : mantissa / exactPow10(frac)
+  }
+
   @inline(__always) static func isMissingMarker(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     if n == 1 { return p[0] == 45 || p[0] == 46 }  // "-" "."
     if n == 2 { return (p[0] | 0x20) == 110 && (p[1] | 0x20) == 97 }  // na

@@ -12,33 +12,49 @@ struct DateSet {
   private var words: [UInt64] = []
 
   /// Inserts `day`; returns `false` when it was already there.
+  @inline(__always)
   mutating func insert(_ day: Int32) -> Bool {
+    let off = Int(day) - Int(base)
+    if off < 0 || off >= words.count &* 64 { grow(day) }
+    let at = Int(day) - Int(base)
+    let bit = UInt64(1) << UInt64(at & 63)
+    return words.withUnsafeMutableBufferPointer { w in
+      let i = at >> 6
+      if w[i] & bit != 0 { return false }
+      w[i] |= bit
+      return true
+    }
+  }
+
+  /// Makes room for `day` (the first day starts the span).
+  private mutating func grow(_ day: Int32) {
     if words.isEmpty {
       let aligned = Int(day) - ((Int(day) % 64) + 64) % 64
       base = Int32(aligned - 64 * 8)
       words = [UInt64](repeating: 0, count: 64)
+      return
     }
-    var off = Int(day - base)
-    if off < 0 || off >= words.count * 64 {
-      let lo = min(Int(base), Int(day) - 64 * 64)
-      let hi = max(Int(base) + words.count * 64, Int(day) + 64 * 64)
-      let newBase = Int32(lo - ((lo % 64) + 64) % 64)
-      var grown = [UInt64](repeating: 0, count: (hi - Int(newBase)) / 64 + 1)
-      let shift = Int(base - newBase) / 64
-      for (i, w) in words.enumerated() { grown[i + shift] = w }
-      words = grown
-      base = newBase
-      off = Int(day - base)
-    }
-    let bit = UInt64(1) << UInt64(off & 63)
-    if words[off >> 6] & bit != 0 { return false }
-    words[off >> 6] |= bit
-    return true
+    let lo = min(Int(base), Int(day) - 64 * 64)
+    let hi = max(Int(base) + words.count * 64, Int(day) + 64 * 64)
+    let newBase = Int32(lo - ((lo % 64) + 64) % 64)
+    var grown = [UInt64](repeating: 0, count: (hi - Int(newBase)) / 64 + 1)
+    let shift = Int(base - newBase) / 64
+    for (i, w) in words.enumerated() { grown[i + shift] = w }
+    words = grown
+    base = newBase
   }
 }
 
-/// Whether `n` bytes at `a` and `b` are equal (short fields: no call into libc).
+/// Whether `n` bytes at `a` and `b` are equal (short fields: no call into libc; 8 to 16 bytes,
+/// as dates are, by two overlapping word compares).
 @inline(__always) func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+  if n >= 8 && n <= 16 {
+    let ra = UnsafeRawPointer(a)
+    let rb = UnsafeRawPointer(b)
+    return ra.loadUnaligned(as: UInt64.self) == rb.loadUnaligned(as: UInt64.self)
+      && ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+  }
   var i = 0
   while i < n {
     if a[i] != b[i] { return false }
@@ -48,9 +64,17 @@ struct DateSet {
 }
 
 /// Securities a loader knows (keys as read and their resolved tickers), handed to chunk loaders.
-struct TickerSeed: Sendable {
+/// `@unchecked`: of the accumulators only the constant ticker and exchange are read (by the
+/// chunk loader's thread), and the table is a copy made for the one chunk loader it goes to.
+struct TickerSeed: @unchecked Sendable {
+  /// Keys as read, by index.
   var keys: [String]
-  var resolved: [(String, Exchange)]
+  /// Index of each key.
+  var index: [String: Int]
+  /// The accumulators of the loader the seed was taken from (ticker and exchange by index).
+  var accs: [Accumulator]
+  /// Ticker bytes as read to indexes.
+  var table: ByteTable
 }
 
 /// What the loader knows about one security while a file is read (its rows live in the
@@ -104,11 +128,12 @@ final class RowBuffer {
     self.slots = .allocate(capacity: self.width)
     for (i, s) in slots.enumerated() { self.slots[i] = s }
     if slots.isEmpty { self.slots[0] = 3 }
-    self.capacity = max(1024, capacity)
-    ticks = .allocate(capacity: capacity)
-    days = .allocate(capacity: capacity)
-    lines = .allocate(capacity: capacity)
-    values = .allocate(capacity: capacity * self.width)
+    let rows = max(1024, capacity)
+    self.capacity = rows
+    ticks = .allocate(capacity: rows)
+    days = .allocate(capacity: rows)
+    lines = .allocate(capacity: rows)
+    values = .allocate(capacity: rows * self.width)
   }
 
   deinit {
@@ -165,6 +190,44 @@ final class RowBuffer {
   func removeAll() { count = 0 }
 }
 
+/// Working memory of `Loader.settle`: row indexes in security order, a security's positions
+/// sorted by date and kept, and its kept values by column.
+final class SettleScratch {
+  let capacity: Int
+  let grouped: UnsafeMutablePointer<Int32>
+  let order: UnsafeMutablePointer<Int32>
+  let keep: UnsafeMutablePointer<Int32>
+
+  /// One security's kept values, column by column.
+  private var columnBuffer: UnsafeMutablePointer<Double>
+  private var columnCapacity = 0
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    grouped = .allocate(capacity: capacity)
+    order = .allocate(capacity: capacity)
+    keep = .allocate(capacity: capacity)
+    columnBuffer = .allocate(capacity: 1)
+  }
+
+  /// Room for `n` values in `columnBuffer`.
+  func columns(_ n: Int) -> UnsafeMutablePointer<Double> {
+    if n > columnCapacity {
+      columnBuffer.deallocate()
+      columnCapacity = max(n, 2 * columnCapacity)
+      columnBuffer = .allocate(capacity: columnCapacity)
+    }
+    return columnBuffer
+  }
+
+  deinit {
+    grouped.deallocate()
+    order.deallocate()
+    keep.deallocate()
+    columnBuffer.deallocate()
+  }
+}
+
 /// Reads the records of one file into per-security accumulators.
 final class Loader {
   let dialect: IngestDialect
@@ -205,26 +268,31 @@ final class Loader {
   let valueCols: UnsafeMutablePointer<Int>
   let valueSlots: UnsafeMutablePointer<Int>
   let valueCount: Int
-  /// Longest date or ticker field remembered from the previous row.
+  /// Longest date field remembered from the previous row.
   static let cachedBytes = 32
-  /// The previous row's date bytes and date, and its ticker bytes and security.
+  /// The previous row's date bytes and date.
   let lastDateBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
   var lastDateCount = -1
   /// The day of the month of the previous date when it was written `YYYY-MM-DD` (else 0).
   var lastDateDay = 0
   var lastDate = CivilDate(dayNumber: 0)
-  let lastTicker = UnsafeMutablePointer<UInt8>.allocate(capacity: Loader.cachedBytes)
-  var lastTickerCount = -1
-  var lastTick = 0
+  /// The `tickerBytes` entry of the previous row's ticker (-1: none yet).
+  var lastEntry = -1
 
   var accs: [Accumulator] = []
+  /// Seeded securities whose accumulators are not made yet (a chunk loader makes them, in
+  /// front of `accs`, only when a row needs one: `makeSeeds`); `accs` then holds the chunk's
+  /// own securities from index `unmadeSeeds` on.
+  var unmadeSeeds = 0
+  /// The seed's accumulators (their tickers and exchanges) until `makeSeeds`.
+  var seedAccs: [Accumulator] = []
   let rows: RowBuffer
   var tickerIndex: [String: Int] = [:]
   /// The keys of `tickerIndex` by index (long layout with a ticker column).
   var keys: [String] = []
   /// Securities a chunk loader was started with (the main loader's at the time; same indexes).
   var seeded = 0
-  let tickerBytes = ByteTable()
+  let tickerBytes: ByteTable
   var rowsRead = 0
   var rejects: [RejectedRow] = []
   var findings: [QualityFinding] = []
@@ -234,12 +302,17 @@ final class Loader {
   var flushedRows = 0
   var sinkError: (any Error)? = nil
   var invalidUTF8Line: Int? = nil
+  /// `settle`'s working memory.
+  var scratch: SettleScratch? = nil
 
   /// `chunk`: the loader parses a piece of the file that starts at a record boundary below the
   /// header (see `absorb`): lines are counted from 1 and no line is taken for the header.
+  /// `rows`: a row buffer of an earlier chunk loader to use again (its memory is already
+  /// mapped; its rows are forgotten).
   init(
     dialect: IngestDialect, file: String, options: IngestOptions, flushRows: Int?,
-    sink: ((PriceSeries) throws -> Void)?, chunk: Bool = false, seed: TickerSeed? = nil
+    sink: ((PriceSeries) throws -> Void)?, chunk: Bool = false, seed: TickerSeed? = nil,
+    rows reused: RowBuffer? = nil
   ) {
     self.dialect = dialect
     self.file = file
@@ -251,6 +324,7 @@ final class Loader {
     let r = dialect.roles
     dateCol = r[.date] ?? -1
     tickerCol = dialect.layout == .long ? (r[.ticker] ?? -1) : -1
+    tickerBytes = (tickerCol >= 0 ? seed?.table : nil) ?? ByteTable()
     nameCol = r[.name] ?? -1
     let returns = dialect.returns
     openCol = returns ? -1 : (r[.open] ?? -1)
@@ -280,7 +354,16 @@ final class Loader {
     }
     // A chunk's rows fit at once (a row takes more than 16 bytes of CSV; pages never written
     // are never touched), so they are not copied while the buffer grows.
-    rows = RowBuffer(slots: slots, capacity: chunk ? options.chunkBytes / 16 : 1024)
+    if let reused, reused.width == max(1, slots.count) {
+      reused.removeAll()
+      rows = reused
+    } else {
+      // A streaming loader holds up to `flushRows` rows (and a record's more) between flushes:
+      // room for them at once, so the buffer is not copied while it grows (pages never written
+      // are never touched).
+      rows = RowBuffer(
+        slots: slots, capacity: chunk ? options.chunkBytes / 16 : (flushRows.map { $0 + 256 } ?? 1024))
+    }
     let present = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
       $0.element >= 0
     }
@@ -305,16 +388,12 @@ final class Loader {
     }
     reader.sink = Unmanaged.passUnretained(self)
     if let seed, tickerCol >= 0 {
-      // A chunk starts knowing the securities read so far (no per-chunk String, trimming or
-      // `resolve` for each of them).
-      for (i, key) in seed.keys.enumerated() {
-        let (t, ex) = seed.resolved[i]
-        accs.append(Accumulator(ticker: t, exchange: ex))
-        tickerIndex[key] = i
-        keys.append(key)
-        let bytes = Array(key.utf8)
-        bytes.withUnsafeBufferPointer { b in tickerBytes.insert(b, hash: ByteTable.hash(b), value: i) }
-      }
+      // A chunk starts knowing the securities read so far (no per-chunk String, trimming,
+      // hashing or `resolve` for each of them; their accumulators are made if a row needs one).
+      tickerIndex = seed.index
+      keys = seed.keys
+      seedAccs = seed.accs
+      unmadeSeeds = seed.keys.count
       seeded = seed.keys.count
     }
     if !options.handTokenizer { reader.fastPath = false }
@@ -324,7 +403,6 @@ final class Loader {
     valueCols.deallocate()
     valueSlots.deallocate()
     lastDateBytes.deallocate()
-    lastTicker.deallocate()
   }
 
   /// Whether the 10 bytes at `p` are `DDDD-DD-DD` (digits and dashes only).
@@ -335,7 +413,14 @@ final class Loader {
 
   /// The securities known so far, for a chunk loader to start with (`nil` without a ticker column).
   func tickerSeed() -> TickerSeed? {
-    tickerCol >= 0 ? TickerSeed(keys: keys, resolved: accs.map { ($0.ticker, $0.exchange) }) : nil
+    tickerCol >= 0 ? TickerSeed(keys: keys, index: tickerIndex, accs: accs, table: tickerBytes.copy()) : nil
+  }
+
+  /// Makes the accumulators of the seeded securities (see `unmadeSeeds`).
+  func makeSeeds() {
+    accs = seedAccs.map { Accumulator(ticker: $0.ticker, exchange: $0.exchange) } + accs
+    seedAccs = []
+    unmadeSeeds = 0
   }
 
   /// Ticker as stored and its exchange.
@@ -462,47 +547,50 @@ final class Loader {
       }
       return flushIfNeeded()
     }
-    // Security: the previous row's when the bytes are the same, else looked up by bytes.
+    // Security: the previous row's when the bytes are the same, else the one that followed it
+    // last time (files repeat their tickers in one order each day), else looked up by bytes.
     var tick = 0
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
-      if tf.count == lastTickerCount, let b = tf.baseAddress, sameBytes(b, lastTicker, tf.count) {
-        tick = lastTick
-      } else {
-        let h = ByteTable.hash(tf)
-        if let i = tickerBytes.find(tf, hash: h) {
-          tick = i
+      let table = tickerBytes
+      var e = lastEntry
+      if e < 0 || !table.matches(e, tf) {
+        let guess = e < 0 ? -1 : table.follower(e)
+        if guess >= 0 && table.matches(guess, tf) {
+          e = guess
         } else {
-          guard let s = String(validating: tf, as: UTF8.self) else {
-            invalidUTF8Line = invalidUTF8Line ?? line
-            reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
-            return true
+          let h = ByteTable.hash(tf)
+          var found = table.entry(tf, hash: h)
+          if found < 0 {
+            guard let s = String(validating: tf, as: UTF8.self) else {
+              invalidUTF8Line = invalidUTF8Line ?? line
+              reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
+              return true
+            }
+            let key = s.trimmingSpaces()
+            if key.isEmpty {
+              reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
+              return true
+            }
+            if let i = tickerIndex[key] {
+              tick = i
+            } else {
+              let (t, ex) = resolve(key)
+              tick = accs.count + unmadeSeeds
+              accs.append(Accumulator(ticker: t, exchange: ex))
+              tickerIndex[key] = tick
+              keys.append(key)
+            }
+            found = table.insert(tf, hash: h, value: tick)
           }
-          let key = s.trimmingSpaces()
-          if key.isEmpty {
-            reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
-            return true
-          }
-          if let i = tickerIndex[key] {
-            tick = i
-          } else {
-            let (t, ex) = resolve(key)
-            tick = accs.count
-            accs.append(Accumulator(ticker: t, exchange: ex))
-            tickerIndex[key] = tick
-            keys.append(key)
-          }
-          tickerBytes.insert(tf, hash: h, value: tick)
+          if lastEntry >= 0 { table.setFollower(lastEntry, found) }
+          e = found
         }
-        if tf.count <= Loader.cachedBytes, let b = tf.baseAddress {
-          lastTicker.update(from: b, count: tf.count)
-          lastTickerCount = tf.count
-          lastTick = tick
-        } else {
-          lastTickerCount = -1
-        }
+        lastEntry = e
       }
+      tick = table.value(e)
     }
+    if nameCol >= 0 && unmadeSeeds > 0 { makeSeeds() }
     if nameCol >= 0 && accs[tick].name == nil {
       let s = text(r.field(nameCol)).trimmingSpaces()
       if !s.isEmpty { accs[tick].name = s }
@@ -512,10 +600,13 @@ final class Loader {
     var any = false
     let read = withUnsafeMutablePointer(to: &vals) { t -> Bool in
       t.withMemoryRebound(to: Double.self, capacity: 7) { v -> Bool in
+        let limit = r.fieldLimit
         for k in 0..<valueCount {
           let c = valueCols[k]
           let f = r.field(c)
-          if let b = f.baseAddress, let x = FieldParsers.plainDecimal(b, f.count, point: decimalPoint) {
+          if let b = f.baseAddress,
+            let x = FieldParsers.plainDecimal(b, f.count, point: decimalPoint, readableTo: limit)
+          {
             v[valueSlots[k]] = x
             any = true
             continue
@@ -544,6 +635,7 @@ final class Loader {
     let priceKnown =
       !(vals.0.isNaN && vals.1.isNaN && vals.2.isNaN && vals.3.isNaN && vals.4.isNaN && vals.6.isNaN)
     if !any || !priceKnown {
+      if unmadeSeeds > 0 { makeSeeds() }
       let acc = accs[tick]
       acc.nullRows += 1
       if acc.firstNull == nil { acc.firstNull = date }
@@ -587,7 +679,7 @@ final class Loader {
     return FieldParsers.parseNumber(b, f.count, decimalComma: decimalComma)
   }
 
-  func flushIfNeeded() -> Bool {
+  @inline(__always) func flushIfNeeded() -> Bool {
     guard let limit = flushRows, rows.count >= limit else { return true }
     return flush()
   }
@@ -615,94 +707,115 @@ final class Loader {
     guard n > 0 else { return [] }
     // Counting sort by security.
     var start = [Int](repeating: 0, count: nt + 1)
-    for i in 0..<n { start[Int(rows.ticks[i]) + 1] += 1 }
-    for t in 0..<nt { start[t + 1] += start[t] }
-    var next = start
-    var grouped = [Int32](repeating: 0, count: n)
-    for i in 0..<n {
-      let t = Int(rows.ticks[i])
-      grouped[next[t]] = Int32(i)
-      next[t] += 1
+    let ticks = UnsafePointer(rows.ticks)
+    start.withUnsafeMutableBufferPointer { c in
+      for i in 0..<n { c[Int(ticks[i]) + 1] += 1 }
+      for t in 0..<nt { c[t + 1] += c[t] }
     }
+    let scratch = settleScratch(n)
+    // `grouped[q]`: the row at position `q` in security order.
+    let grouped = scratch.grouped
+    let next = UnsafeMutablePointer<Int>.allocate(capacity: nt + 1)
+    defer { next.deallocate() }
+    start.withUnsafeBufferPointer { b in
+      if let base = b.baseAddress { next.initialize(from: base, count: nt + 1) }
+    }
+    for i in 0..<n {
+      let t = Int(ticks[i])
+      let q = next[t]
+      grouped[q] = Int32(i)
+      next[t] = q + 1
+    }
+    let days = UnsafePointer(rows.days)
+    let values = UnsafePointer(rows.values)
+    @inline(__always) func at(_ q: Int) -> Int { Int(grouped[q]) }
     var out: [PriceSeries] = []
     let slotPos: [Int?] = (0..<7).map { slot in slots.firstIndex(of: slot) }
-    let days = rows.days
-    let values = rows.values
-    // Rows kept for the security at hand (its first row of each date).
-    let keep = UnsafeMutablePointer<Int32>.allocate(capacity: n)
-    defer { keep.deallocate() }
-    grouped.withUnsafeMutableBufferPointer { g in
-      for t in 0..<nt where start[t + 1] > start[t] {
-        let acc = accs[t]
-        var idx = UnsafeMutableBufferPointer(rebasing: g[start[t]..<start[t + 1]])
-        // Order: ascending, newest first, or neither.
-        var asc = true
-        var desc = true
-        for k in 1..<max(1, idx.count) {
-          let a = days[Int(idx[k - 1])]
-          let b = days[Int(idx[k])]
-          if b < a { asc = false } else if b > a { desc = false }
-        }
-        if let l = acc.last, CivilDate(dayNumber: days[Int(idx[0])]) < l { acc.ascending = false }
-        if !asc { acc.ascending = false }
-        if !desc || idx.count < 2 { acc.descending = false }
-        if !asc {
-          // Stable: rows of one date keep their file order, so the first one is kept.
-          idx.sort { a, b in
-            let da = days[Int(a)]
-            let db = days[Int(b)]
-            return da < db || (da == db && a < b)
-          }
-        }
-        // Duplicates: a later row of a kept date is refused (and, streaming, a date that an
-        // earlier fragment held).
-        var kept = 0
-        var keptRow = -1
-        var seen = acc.seen
-        acc.seen = DateSet()
-        for i32 in idx {
-          let i = Int(i32)
-          let day = days[i]
-          if keptRow >= 0 && days[keptRow] == day {
-            duplicate(acc, keptRow, i, slotPos)
-            continue
-          }
-          if streaming && !seen.insert(day) {
-            rejectDuplicate(acc, i, nil)
-            continue
-          }
-          keptRow = i
-          keep[kept] = i32
-          kept += 1
-        }
-        acc.seen = seen
-        let dates = [CivilDate](unsafeUninitializedCapacity: kept) { buf, count in
-          for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
-          count = kept
-        }
-        var cols: [[Double]] = []
-        cols.reserveCapacity(w)
-        for j in 0..<w {
-          cols.append(
-            [Double](unsafeUninitializedCapacity: kept) { buf, count in
-              for k in 0..<kept { buf[k] = values[Int(keep[k]) * w + j] }
-              count = kept
-            })
-        }
-        if let d = dates.last { acc.last = max(acc.last ?? d, d) }
-        acc.stored += dates.count
-        func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
-        var s = PriceSeries(
-          ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
-          close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
-        s.name = acc.name
-        qualityPass(acc, s)
-        out.append(s)
+    // Positions of the security at hand in date order, and those kept (its first row of each date).
+    let order = scratch.order
+    let keep = scratch.keep
+    for t in 0..<nt where start[t + 1] > start[t] {
+      let acc = accs[t]
+      let s0 = start[t]
+      let count = start[t + 1] - s0
+      // Order: ascending, newest first, or neither.
+      var asc = true
+      var desc = true
+      var before = days[at(s0)]
+      for q in (s0 + 1)..<max(s0 + 1, s0 + count) {
+        let b = days[at(q)]
+        if b < before { asc = false } else if b > before { desc = false }
+        before = b
       }
+      if let l = acc.last, CivilDate(dayNumber: days[at(s0)]) < l { acc.ascending = false }
+      if !asc { acc.ascending = false }
+      if !desc || count < 2 { acc.descending = false }
+      if !asc {
+        // Stable: rows of one date keep their file order, so the first one is kept.
+        for q in s0..<(s0 + count) { order[q] = Int32(q) }
+        var block = UnsafeMutableBufferPointer(start: order + s0, count: count)
+        block.sort { a, b in
+          let da = days[at(Int(a))]
+          let db = days[at(Int(b))]
+          return da < db || (da == db && a < b)
+        }
+      }
+      // Duplicates: a later row of a kept date is refused (and, streaming, a date that an
+      // earlier fragment held).
+      var kept = 0
+      var keptPos = -1
+      var seen = acc.seen
+      acc.seen = DateSet()
+      for k in 0..<count {
+        let q = asc ? s0 + k : Int(order[s0 + k])
+        let day = days[at(q)]
+        if keptPos >= 0 && days[at(keptPos)] == day {
+          duplicate(acc, Int(grouped[keptPos]), Int(grouped[q]), slotPos)
+          continue
+        }
+        if streaming && !seen.insert(day) {
+          rejectDuplicate(acc, Int(grouped[q]), nil)
+          continue
+        }
+        keptPos = q
+        keep[kept] = Int32(at(q))
+        kept += 1
+      }
+      acc.seen = seen
+      let dates = [CivilDate](unsafeUninitializedCapacity: kept) { buf, c in
+        for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
+        c = kept
+      }
+      // Each kept row's values read once (a row's values share a cache line), into columns.
+      let columns = scratch.columns(kept * w)
+      for k in 0..<kept {
+        let row = values + Int(keep[k]) * w
+        for j in 0..<w { columns[j * kept + k] = row[j] }
+      }
+      var cols: [[Double]] = []
+      cols.reserveCapacity(w)
+      for j in 0..<w { cols.append(Array(UnsafeBufferPointer(start: columns + j * kept, count: kept))) }
+      if let d = dates.last { acc.last = max(acc.last ?? d, d) }
+      acc.stored += dates.count
+      func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
+      var s = PriceSeries(
+        ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
+        close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
+      s.name = acc.name
+      qualityPass(acc, s)
+      out.append(s)
     }
     flushedRows += n
     rows.removeAll()
     return out
+  }
+
+  /// Scratch memory for `settle`, kept between flushes (room for `n` rows).
+  func settleScratch(_ n: Int) -> SettleScratch {
+    if let s = scratch, s.capacity >= n { return s }
+    let s = SettleScratch(capacity: max(n, scratch?.capacity ?? 0))
+    scratch = s
+    return s
   }
 
   /// Text standing in for a row that was parsed but not kept (duplicates).
@@ -773,7 +886,9 @@ final class Loader {
   func absorb(_ w: Loader) -> Bool {
     let offset = reader.line - 1
     // Securities: the chunk's in its first-seen order, mapped to (or appended to) this loader's.
-    var map = [Int32](repeating: 0, count: w.accs.count)
+    // Accumulators the chunk did not make stand for seeded securities it has nothing on.
+    let skip = w.unmadeSeeds
+    var map = [Int32](repeating: 0, count: w.accs.count + skip)
     if tickerCol >= 0 {
       // Seeded securities have this loader's indexes; the chunk's own follow.
       for j in 0..<w.seeded { map[j] = Int32(j) }
@@ -786,14 +901,19 @@ final class Loader {
           map[j] = Int32(accs.count)
           tickerIndex[key] = accs.count
           keys.append(key)
+          // Its bytes too, so later chunks are seeded with them.
+          Array(key.utf8).withUnsafeBufferPointer { b in
+            let h = ByteTable.hash(b)
+            if tickerBytes.entry(b, hash: h) < 0 { tickerBytes.insert(b, hash: h, value: accs.count) }
+          }
           accs.append(Accumulator(ticker: t, exchange: ex))
         }
       }
     } else {
-      for j in 0..<w.accs.count { map[j] = Int32(j) }
+      for j in 0..<map.count { map[j] = Int32(j) }
     }
-    for (j, a) in w.accs.enumerated() {
-      let acc = accs[Int(map[j])]
+    for (k, a) in w.accs.enumerated() {
+      let acc = accs[Int(map[k + skip])]
       if acc.name == nil { acc.name = a.name }
       acc.nullRows += a.nullRows
       if acc.firstNull == nil { acc.firstNull = a.firstNull }

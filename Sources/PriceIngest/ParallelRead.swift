@@ -7,24 +7,46 @@ import MarketData
   import Darwin
 #endif
 
+/// Memory a chunk's bytes are read into; used again for a later chunk once the main loader has
+/// taken the chunk over (fresh memory for every chunk costs a page fault per 4 KiB).
+final class ChunkMemory: @unchecked Sendable {
+  let base: UnsafeMutablePointer<UInt8>
+  let capacity: Int
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    base = .allocate(capacity: capacity)
+  }
+
+  deinit { base.deallocate() }
+}
+
 /// A piece of a file cut after a line end, parsed by its own chunk loader on a worker thread.
 final class Chunk: @unchecked Sendable {
-  /// The bytes.
-  let bytes: [UInt8]
+  /// Where the bytes are.
+  let memory: ChunkMemory
+  /// Number of bytes.
+  let count: Int
   /// Offset of the first byte in the file.
   let offset: Int
   /// Whether a worker parses it (otherwise the main loader reads the bytes itself).
   let parallel: Bool
+  /// A row buffer of an earlier chunk for the worker's loader to use again.
+  var rows: RowBuffer? = nil
   /// The chunk's loader, set by the worker when the chunk parsed cleanly: it ended at a record
   /// boundary and no record was cut for length (a cut depends on how input is sliced).
   var parsed: Loader? = nil
   let done = DispatchSemaphore(value: 0)
 
-  init(bytes: [UInt8], offset: Int, parallel: Bool) {
-    self.bytes = bytes
+  init(memory: ChunkMemory, count: Int, offset: Int, parallel: Bool) {
+    self.memory = memory
+    self.count = count
     self.offset = offset
     self.parallel = parallel
   }
+
+  /// The bytes.
+  var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: memory.base, count: count) }
 }
 
 /// Reads the rest of a file after the sniffed sample on several threads, with exactly the
@@ -57,54 +79,65 @@ struct ParallelRead {
     var first = true
     defer { for c in pending where c.parallel { c.done.wait() } }
 
+    // Chunk memory and row buffers of chunks taken over, for later chunks.
+    var memoryPool: [ChunkMemory] = []
+    var rowPool: [RowBuffer] = []
+
     func nextChunk() throws(PriceIngestError) -> Chunk? {
       let start = carry.count
       var got = 0
       var failed: Int32 = 0
-      // The carried bytes, then up to `chunkBytes` read straight into the new array.
-      var buf = [UInt8](unsafeUninitializedCapacity: start + chunkBytes) { b, count in
-        guard let base = b.baseAddress else { return }
-        carry.withUnsafeBufferPointer { c in
-          if let cb = c.baseAddress { base.update(from: cb, count: start) }
-        }
-        while got < chunkBytes {
-          let n = read(fd, base + start + got, chunkBytes - got)
-          if n < 0 {
-            failed = errno
-            break
-          }
-          if n == 0 {
-            eof = true
-            break
-          }
-          got += n
-        }
-        count = start + got
+      // The carried bytes, then up to `chunkBytes` read straight into the chunk's memory.
+      let need = start + chunkBytes
+      let memory: ChunkMemory
+      if let k = memoryPool.firstIndex(where: { $0.capacity >= need }) {
+        memory = memoryPool.remove(at: k)
+      } else {
+        memory = ChunkMemory(capacity: need)
       }
+      let base = memory.base
+      carry.withUnsafeBufferPointer { c in
+        if let cb = c.baseAddress { base.update(from: cb, count: start) }
+      }
+      while got < chunkBytes {
+        let n = read(fd, base + start + got, chunkBytes - got)
+        if n < 0 {
+          failed = errno
+          break
+        }
+        if n == 0 {
+          eof = true
+          break
+        }
+        got += n
+      }
+      var count = start + got
       if failed != 0 { throw .cannotRead(file: path, reason: String(cString: strerror(failed))) }
-      buf.withUnsafeBytes { b in sha.update(UnsafeRawBufferPointer(rebasing: b[start...])) }
+      sha.update(UnsafeRawBufferPointer(start: base + start, count: got))
       total += got
       carry = []
-      if buf.isEmpty { return nil }
+      if count == 0 {
+        memoryPool.append(memory)
+        return nil
+      }
       // The first chunk ends at its first line end (the main loader finishes the sample's last
       // line); later ones at their last line end; the tail of the file has none.
       var cut: Int? = nil
       if !eof {
-        buf.withUnsafeBytes { b in
-          guard let base = b.baseAddress else { return }
-          if first {
-            if let p = memchr(base, 10, b.count) { cut = base.distance(to: UnsafeRawPointer(p)) + 1 }
-          } else if let k = b.lastIndex(of: 10) {
-            cut = k + 1
+        if first {
+          if let p = memchr(base, 10, count) {
+            cut = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(p)) + 1
           }
+        } else if let k = UnsafeBufferPointer(start: base, count: count).lastIndex(of: 10) {
+          cut = k + 1
         }
       }
       if let cut {
-        carry = Array(buf[cut...])
-        buf.removeLast(buf.count - cut)
+        carry = Array(UnsafeBufferPointer(start: base + cut, count: count - cut))
+        count = cut
       }
-      let chunk = Chunk(bytes: buf, offset: offset, parallel: !first && cut != nil)
-      offset += buf.count
+      let chunk = Chunk(memory: memory, count: count, offset: offset, parallel: !first && cut != nil)
+      offset += count
       first = false
       return chunk
     }
@@ -114,10 +147,13 @@ struct ParallelRead {
       let options = options
       let path = path
       let seed = loader.tickerSeed()
+      c.rows = rowPool.popLast()
       queue.async {
         let w = Loader(
-          dialect: dialect, file: path, options: options, flushRows: nil, sink: nil, chunk: true, seed: seed)
-        c.bytes.withUnsafeBytes { w.feed($0) }
+          dialect: dialect, file: path, options: options, flushRows: nil, sink: nil, chunk: true, seed: seed,
+          rows: c.rows)
+        c.rows = nil
+        w.feed(c.bytes)
         if w.failure == nil && w.reader.isAtRecordStart && !w.reader.sawOverflow { c.parsed = w }
         c.done.signal()
       }
@@ -135,11 +171,14 @@ struct ParallelRead {
       if let w = c.parsed, loader.canAbsorb {
         c.parsed = nil
         if !loader.absorb(w) { break }
+        rowPool.append(w.rows)
       } else {
+        if let w = c.parsed { rowPool.append(w.rows) }
         c.parsed = nil
         feedSliced(c)
         if let e = loader.failure { throw e }
       }
+      memoryPool.append(c.memory)
       if loader.reader.stopped { break }
     }
   }
@@ -148,15 +187,14 @@ struct ParallelRead {
   /// the sample), so even cut records come out the same.
   func feedSliced(_ c: Chunk) {
     let slice = PriceIngestor.chunkSize
-    c.bytes.withUnsafeBytes { b in
-      var start = 0
-      while start < b.count {
-        let at = c.offset + start
-        let next = sampleCount + ((at - sampleCount) / slice + 1) * slice
-        let end = min(b.count, next - c.offset)
-        loader.feed(UnsafeRawBufferPointer(rebasing: b[start..<end]))
-        start = end
-      }
+    let b = c.bytes
+    var start = 0
+    while start < b.count {
+      let at = c.offset + start
+      let next = sampleCount + ((at - sampleCount) / slice + 1) * slice
+      let end = min(b.count, next - c.offset)
+      loader.feed(UnsafeRawBufferPointer(rebasing: b[start..<end]))
+      start = end
     }
   }
 }

@@ -179,6 +179,34 @@ import Testing
     }
   }
 
+  /// Chunk loaders start knowing the securities read so far; a name first given, or a null row
+  /// first met, in a chunk reaches the same security as in a sequential read.
+  @Test func namesAndNullRowsOfSeededSecuritiesFromChunks() throws {
+    var text = "Date,Ticker,Name,Close\n"
+    let base = CivilDate(year: 2000, month: 1, day: 3) ?? CivilDate(dayNumber: 11_000)
+    for day in 0..<3000 {
+      let date = base.adding(days: day).iso
+      for t in 0..<12 {
+        // Names appear late (well past the sample), some tickers never get one.
+        let name = day > 1500 + t * 50 && t % 3 != 0 ? "Company \(t) \(day % 7)" : ""
+        let close = day % (97 + t) == 0 ? "" : "\(10 + t).\(day % 100)"
+        text += "\(date),T\(t),\(name),\(close)\n"
+      }
+    }
+    let path = (scratchDirectory() as NSString).appendingPathComponent("named_panel.csv")
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    for flush in [nil, 5000] as [Int?] {
+      let seq = try Self.run(path, threads: 1, chunk: 4 << 20, flush: flush)
+      #expect(seq.series.contains { $0.name != nil })
+      #expect(seq.findings.contains { $0.kind == "null_row" })
+      for (threads, chunk) in [(2, 4096), (3, 20_000)] {
+        let par = try Self.run(path, threads: threads, chunk: chunk, flush: flush)
+        let same = par == seq
+        #expect(same, "threads \(threads), chunk \(chunk), flush \(String(describing: flush))")
+      }
+    }
+  }
+
   /// A dry run streams the file: per-security counts and ranges without keeping the rows.
   @Test func surveyCountsWhatLoadKeeps() throws {
     let p = Self.makeFile(rows: 20_000)

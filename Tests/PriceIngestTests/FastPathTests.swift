@@ -248,6 +248,49 @@ import Testing
   }
 }
 
+/// The word-at-a-time path of `plainDecimal(_:_:point:readableTo:)` gives exactly what the
+/// byte loop gives, whatever follows the field in memory.
+@Suite struct WordDecimalTests {
+  @Test func agreesWithTheByteLoop() {
+    var rng = FastPathTests.Rng(state: 17)
+    let alphabet =
+      Array("01234567890123456789012345678901234567890123456789..,,--+ e\n\u{0}\u{7F}".utf8) + [0xFF, 0x80]
+    var answered = 0
+    for round in 0..<300_000 {
+      let n = rng.next(round % 10 == 0 ? 14 : 10)
+      // The field, then bytes that are no part of it (the word path reads them but must not use them).
+      let bytes = (0..<(n + 16)).map { _ in alphabet[rng.next(alphabet.count)] }
+      for comma in [false, true] {
+        bytes.withUnsafeBufferPointer { b in
+          guard let base = b.baseAddress else { return }
+          let point: UInt8 = comma ? 44 : 46
+          let loop = FieldParsers.plainDecimal(base, n, point: point)
+          let word = FieldParsers.plainDecimal(base, n, point: point, readableTo: base + b.count)
+          if loop != nil { answered += 1 }
+          #expect(
+            loop?.bitPattern == word?.bitPattern,
+            "\(String(decoding: bytes.prefix(n), as: UTF8.self)): \(String(describing: loop)) \(String(describing: word))"
+          )
+        }
+      }
+    }
+    #expect(answered > 20_000)
+    for s in [
+      "-0", "0.", ".5", "-.5", "12345678", "-12345678", "1234.5678", "-1.234567", "99999999", "00000001",
+    ] {
+      let b = Array(s.utf8) + Array(repeating: UInt8(57), count: 8)
+      b.withUnsafeBufferPointer { p in
+        guard let base = p.baseAddress else { return }
+        let n = s.utf8.count
+        #expect(
+          FieldParsers.plainDecimal(base, n, point: 46, readableTo: base + p.count)?.bitPattern
+            == FieldParsers.plainDecimal(base, n, point: 46)?.bitPattern, "\(s)")
+        #expect(FieldParsers.plainDecimal(base, n, point: 46) != nil, "\(s)")
+      }
+    }
+  }
+}
+
 /// Dates the loader takes from the previous row (same bytes, or same `YYYY-MM-` and a day up to
 /// the 28th) are the dates `parseDate` reads; impossible days are still rejected.
 @Suite struct DateReuseTests {
