@@ -68,8 +68,8 @@ struct ParallelRead {
   let sampleCount: Int
   let threads: Int
 
-  /// Reads to the end of the file, updating `sha` and `total`.
-  func run(sha: inout SHA256Digest, total: inout Int) throws(PriceIngestError) {
+  /// Reads to the end of the file, feeding `digest` and updating `total`.
+  func run(digest: BackgroundDigest, total: inout Int) throws(PriceIngestError) {
     let chunkBytes = max(4096, options.chunkBytes)
     let queue = DispatchQueue.global()
     var pending: [Chunk] = []
@@ -113,7 +113,8 @@ struct ParallelRead {
       }
       var count = start + got
       if failed != 0 { throw .cannotRead(file: path, reason: String(cString: strerror(failed))) }
-      sha.update(UnsafeRawBufferPointer(start: base + start, count: got))
+      // A copy for the digest thread: this memory is reused for later chunks (4 MiB copy ≈ 0.4 ms).
+      digest.update(Array(UnsafeBufferPointer(start: base + start, count: got)))
       total += got
       carry = []
       if count == 0 {

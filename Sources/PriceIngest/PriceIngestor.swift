@@ -106,26 +106,30 @@ public struct PriceIngestor: Sendable {
     var info = stat()
     let size = fstat(fd, &info) == 0 ? Int(info.st_size) : 0
     let threads = options.threads > 0 ? options.threads : PriceIngestor.cores
+    let digest = BackgroundDigest(continuing: sha)
     if threads > 1 && !eof && dialect.lineEnding != "CR" && size - total > 2 * options.chunkBytes {
       try ParallelRead(
         fd: fd, path: path, loader: loader, dialect: dialect, options: options, sampleCount: sample.count,
         threads: threads
-      ).run(sha: &sha, total: &total)
+      ).run(digest: digest, total: &total)
       eof = true
     }
     while !eof {
-      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
-      if n == 0 { break }
-      total += n
-      chunk.withUnsafeBytes { b in
-        let piece = UnsafeRawBufferPointer(rebasing: b[0..<n])
-        sha.update(piece)
-        loader.feed(piece)
+      // A fresh array per read: the digest thread keeps it until hashed.
+      var failed: Int32 = 0
+      let piece = [UInt8](unsafeUninitializedCapacity: PriceIngestor.chunkSize) { b, count in
+        let n = read(fd, b.baseAddress, b.count)
+        if n < 0 { failed = errno }
+        count = max(0, n)
       }
+      if failed != 0 { throw .cannotRead(file: path, reason: String(cString: strerror(failed))) }
+      if piece.isEmpty { break }
+      total += piece.count
+      digest.update(piece)
+      piece.withUnsafeBytes { loader.feed($0) }
       if let e = loader.failure { throw e }
     }
-    var file = try loader.finish(sha256: sha.finalizeHex(), byteCount: total)
+    var file = try loader.finish(sha256: digest.finalizeHex(), byteCount: total)
     file.notes = dialect.notes
     return file
   }
