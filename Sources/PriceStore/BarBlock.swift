@@ -5,8 +5,10 @@ import MarketData
 /// ascending order and, per bar, the seven values open, high, low, close, adjusted close,
 /// volume and return (NaN where unknown), row by row.
 ///
-/// In the table the bars are JSON text, one array per bar of the day of the month and the values,
-/// with trailing unknown values left out: `[[1,15.35,15.615,14.91,15.47,null,2187767],…]`. The
+/// In the table the bars are JSON text, one array per bar of the day of the month and the values
+/// in `jsonOrder` (close, open, high, low, volume, adjusted close, return), trailing unknown
+/// values left out: `[[1,15.47,15.35,15.615,14.91,2187767],…]`, `[[1,21.3687],…]` for a
+/// close-only series. The
 /// `bars` view expands them with `json_each` in the `sqlite3` shell. Numbers are written so that
 /// they read back to the same double: a value with at most nine decimals and fewer than 2^53 in
 /// its digits is written as those digits (`15.615`), read back as digits ÷ 10^decimals, the
@@ -17,6 +19,12 @@ struct BarBlock {
   /// Position of the volume among a bar's values (written without a fraction when integral, as a
   /// NUMERIC column stores it).
   static let volumeIndex = 5
+  /// The value (index into a bar's values) at each JSON position after the day: close first,
+  /// so the most common layouts (close only; OHLC and volume; with adjusted close) have no
+  /// `null` before their last value.
+  static let jsonOrder = [3, 0, 1, 2, 5, 4, 6]
+  /// The JSON position (after the day) of the volume.
+  static let volumePosition = 4
 
   /// `year * 100 + month`.
   var month: Int = 0
@@ -183,7 +191,8 @@ final class BarBlockEncoder {
   /// Most bytes one bar takes: brackets, the day, and seven values of at most 32 bytes.
   static let maxBarBytes = 8 + BarBlock.width * 33
 
-  /// Where bar `i`'s value `k` is: `bases[k][i * strides[k]]`.
+  /// Where bar `i`'s value at JSON position `p` (see `BarBlock.jsonOrder`) is:
+  /// `bases[p][i * strides[p]]`.
   private let bases: UnsafeMutablePointer<UnsafePointer<Double>>
   private let strides: UnsafeMutablePointer<Int>
   /// One NaN, for a column a series does not have (stride 0).
@@ -196,9 +205,9 @@ final class BarBlockEncoder {
         encodeRows(dates: block.dates, 0..<0)
         return
       }
-      for k in 0..<BarBlock.width {
-        bases[k] = v + k
-        strides[k] = BarBlock.width
+      for p in 0..<BarBlock.width {
+        bases[p] = v + BarBlock.jsonOrder[p]
+        strides[p] = BarBlock.width
       }
       encodeRows(dates: block.dates, 0..<block.count)
     }
@@ -224,12 +233,13 @@ final class BarBlockEncoder {
                       strides[k] = 0
                     }
                   }
-                  use(0, o)
-                  use(1, h)
-                  use(2, l)
-                  use(3, c)
-                  use(4, a)
-                  use(5, v)
+                  // In JSON order: close, open, high, low, volume, adjusted close, return.
+                  use(0, c)
+                  use(1, o)
+                  use(2, h)
+                  use(3, l)
+                  use(4, v)
+                  use(5, a)
                   use(6, r)
                   encodeRows(dates: s.dates, range)
                 }
@@ -287,9 +297,9 @@ final class BarBlockEncoder {
     count = o - start
   }
 
-  /// Writes `v` (a value of `column`) as a JSON number (`null` for NaN) at `o` and returns the
-  /// end; integral values other than volumes get `.0`, so that SQLite reads them as REAL. At most
-  /// 32 bytes.
+  /// Writes `v` (the value at JSON position `column`) as a JSON number (`null` for NaN) at `o`
+  /// and returns the end; integral values other than volumes get `.0`, so that SQLite reads them
+  /// as REAL. At most 32 bytes.
   @inline(__always) func write(_ v: Double, column: Int, to o: UnsafeMutablePointer<UInt8>)
     -> UnsafeMutablePointer<UInt8>
   {
@@ -317,7 +327,7 @@ final class BarBlockEncoder {
             hints[column] = k
             return writeFixed(
               UInt64(m), decimals: k, negative: v.sign == .minus,
-              integralFraction: column != BarBlock.volumeIndex,
+              integralFraction: column != BarBlock.volumePosition,
               to: o)
           }
         } else if !first {
@@ -434,19 +444,18 @@ struct BarBlockDecoder {
           throw Failure(offset: dayAt, expected: "a day after \(last.day) (bars ascending, one per date)")
         }
         block.dates.append(d)
+        // Values arrive in JSON order; the block keeps them in `PriceSeries` order.
+        let row = block.values.count
+        for _ in 0..<BarBlock.width { block.values.append(.nan) }
         var k = 0
         r.skipSpace()
         while r.peek == UInt8(ascii: ",") {
           guard k < BarBlock.width else { throw Failure(offset: r.i, expected: "']' after 7 values") }
           r.i += 1
           r.skipSpace()
-          block.values.append(try r.number())
+          block.values[row + BarBlock.jsonOrder[k]] = try r.number()
           k += 1
           r.skipSpace()
-        }
-        while k < BarBlock.width {
-          block.values.append(.nan)
-          k += 1
         }
         try r.expect(UInt8(ascii: "]"), "',' and a value, or ']' closing the bar")
         r.skipSpace()

@@ -88,9 +88,8 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
     );
     CREATE VIEW IF NOT EXISTS bars AS
       SELECT k.security_id AS security_id, printf('%04d-%02d-%02d', k.month / 100, k.month % 100, j.value->>0) AS date,
-        j.value->>1 AS open, j.value->>2 AS high,
-        j.value->>3 AS low, j.value->>4 AS close, j.value->>5 AS adj_close, j.value->>6 AS volume,
-        j.value->>7 AS ret
+        j.value->>2 AS open, j.value->>3 AS high, j.value->>4 AS low, j.value->>1 AS close,
+        j.value->>6 AS adj_close, j.value->>5 AS volume, j.value->>7 AS ret
       FROM bar_blocks k, json_each(k.bars) j;
     CREATE VIEW IF NOT EXISTS prices AS
       SELECT s.ticker, s.exchange, b.date, b.open, b.high, b.low, b.close, b.adj_close, b.volume, b.ret

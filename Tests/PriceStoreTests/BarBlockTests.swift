@@ -37,12 +37,13 @@ import Testing
       ])
     let e = BarBlockEncoder()
     e.encode(b)
-    // The day of the month, then the values without trailing unknowns. Integral prices get ".0"
+    // The day of the month, then close, open, high, low, volume, adjusted close and return,
+    // without trailing unknowns. Integral prices get ".0"
     // (SQLite reads them as REAL), an integral volume does not; a fractional volume keeps its
     // fraction; values beyond nine decimals use Swift's shortest form.
     #expect(
       text(e)
-        == "[[28,15.44,15.7,15.2025,15.23,null,1894623],[29,-0.5,12.0,0.005,1e-12,123456789.125,2.5,-0.0]]")
+        == "[[28,15.23,15.44,15.7,15.2025,1894623],[29,1e-12,-0.5,12.0,0.005,2.5,123456789.125,-0.0]]")
     let back = try decode(text(e), month: 202402)
     #expect(back.dates == b.dates)
     #expect(zip(back.values, b.values).allSatisfy { $0.bitPattern == $1.bitPattern })
@@ -101,7 +102,8 @@ import Testing
       let got = try store.query(sql)
       #expect(got.first?.first == "1")
       for k in 0..<7 {
-        #expect(Double(got[0][k + 1]) == row[k], "\(row[k])")
+        // JSON position k + 1 holds value jsonOrder[k] (close first).
+        #expect(Double(got[0][k + 1]) == row[BarBlock.jsonOrder[k]], "\(row[BarBlock.jsonOrder[k]])")
       }
     }
   }
@@ -170,8 +172,9 @@ import Testing
     }
     // Whitespace and exponents, as SQLite's json functions or a hand edit may leave them, are read.
     let spaced = try decode(" [ [ 1 , 1e2 , -2.5E-1 , null , 4 ] ] ")
-    #expect(spaced.values[0...1] == [100, -0.25])
-    #expect(spaced.values[2].isNaN && spaced.values[4...6].allSatisfy(\.isNaN) && spaced.values[3] == 4)
+    // JSON order close, open, high, low: the block holds open, high, low, close, …
+    #expect(spaced.values[3] == 100 && spaced.values[0] == -0.25 && spaced.values[2] == 4)
+    #expect(spaced.values[1].isNaN && spaced.values[4...6].allSatisfy(\.isNaN))
   }
 
   @Test func aCorruptStoredBlockIsReportedWithItsKey() throws {
