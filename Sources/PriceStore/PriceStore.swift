@@ -108,9 +108,17 @@ public final class PriceStore: PriceSource, @unchecked Sendable {
     let staging = readOnly ? nil : Staging.pathIfNew(path)
     db = try PriceStore.open(staging ?? path, readOnly: readOnly, reportedAs: path)
     stagingPath = staging
-    if staging != nil {
-      try exec(Staging.pragmas)
-      try exec(PriceStore.schema)
+    if let staging {
+      do {
+        try exec(Staging.pragmas)
+        try exec(PriceStore.schema)
+      } catch {
+        // Nothing to publish: the staging file goes (deinit runs for this failed init).
+        stagingPath = nil
+        closeConnection()
+        unlink(staging)
+        throw error
+      }
     } else if !readOnly {
       try exec(PriceStore.walPragmas)
       try convertRowLayout()

@@ -225,7 +225,7 @@ struct PreparedBlock {
 }
 
 /// Cuts series into month blocks and encodes them, without touching the database, so this work
-/// can run on the reading thread while the writer thread inserts.
+/// runs on a thread of its own (`WriterThread`) while the writing thread inserts.
 ///
 /// A month that ends before the series does is complete. The last month of a series is held
 /// back until the next fragment of that security arrives (a date-major file comes in fragments of
