@@ -195,6 +195,23 @@ final class CSVReader {
     endsCapacity *= 2
   }
 
+  /// Records field `fields` as `start..<end` in the tokenizer's local copies `s` and `e` of
+  /// `starts` and `ends` (both hand paths keep them in registers), growing them when full.
+  @inline(__always) private func appendField(
+    _ start: Int, _ end: Int, _ fields: inout Int, _ s: inout UnsafeMutablePointer<Int>,
+    _ e: inout UnsafeMutablePointer<Int>
+  ) {
+    if fields == endsCapacity {
+      fieldCount = fields
+      growFields()
+      s = starts
+      e = ends
+    }
+    s[fields] = start
+    e[fields] = end
+    fields &+= 1
+  }
+
   @inline(__always) fileprivate func endRecord(_ c: Int32) {
     if fieldCount > 0 || overflowed {
       if !stopped {
@@ -342,15 +359,7 @@ final class CSVReader {
           endRecord(Int32(p[pos]))
           return pos &+ 1
         }
-        if fields == endsCapacity {
-          fieldCount = fields
-          growFields()
-          s = starts
-          e = ends
-        }
-        s[fields] = fieldStart
-        e[fields] = pos
-        fields &+= 1
+        appendField(fieldStart, pos, &fields, &s, &e)
         fieldStart = pos &+ 1
         if atEnd {
           fieldCount = fields
@@ -430,15 +439,7 @@ final class CSVReader {
         cut = true
       } else {
         recordUsed += len
-        if fields == endsCapacity {
-          fieldCount = fields
-          growFields()
-          s = starts
-          e = ends
-        }
-        s[fields] = first
-        e[fields] = last
-        fields += 1
+        appendField(first, last, &fields, &s, &e)
       }
       if cls[Int(p[i])] == 2 {
         i += 1
