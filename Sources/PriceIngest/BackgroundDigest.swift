@@ -26,6 +26,20 @@ final class BackgroundDigest: @unchecked Sendable {
     }
   }
 
+  /// Queues `count` bytes of `memory` from `start` on without copying them: `memory` is kept
+  /// until hashed and then marked so (`ChunkMemory.waitUntilHashed`), after which it may be
+  /// written again.
+  func update(_ memory: ChunkMemory, from start: Int, count: Int) {
+    guard count > 0 else { return }
+    pending.wait()
+    memory.hashPending = true
+    queue.async {
+      self.digest.update(UnsafeRawBufferPointer(start: memory.base + start, count: count))
+      memory.hashed.signal()
+      self.pending.signal()
+    }
+  }
+
   /// Waits for the queued pieces and returns the hex digest.
   func finalizeHex() -> String { queue.sync { digest.finalizeHex() } }
 }

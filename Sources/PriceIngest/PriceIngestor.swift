@@ -114,19 +114,20 @@ public struct PriceIngestor: Sendable {
       ).run(digest: digest, total: &total)
       eof = true
     }
+    // A few pieces of memory read into in turn: the digest thread hashes a piece in place, and
+    // it is read into again only once hashed.
+    let ring = eof ? [] : (0..<4).map { _ in ChunkMemory(capacity: PriceIngestor.chunkSize) }
+    var turn = 0
     while !eof {
-      // A fresh array per read: the digest thread keeps it until hashed.
-      var failed: Int32 = 0
-      let piece = [UInt8](unsafeUninitializedCapacity: PriceIngestor.chunkSize) { b, count in
-        let n = read(fd, b.baseAddress, b.count)
-        if n < 0 { failed = errno }
-        count = max(0, n)
-      }
-      if failed != 0 { throw .cannotRead(file: path, reason: String(cString: strerror(failed))) }
-      if piece.isEmpty { break }
-      total += piece.count
-      digest.update(piece)
-      piece.withUnsafeBytes { loader.feed($0) }
+      let memory = ring[turn % ring.count]
+      turn += 1
+      memory.waitUntilHashed()
+      let n = read(fd, memory.base, memory.capacity)
+      if n < 0 { throw .cannotRead(file: path, reason: String(cString: strerror(errno))) }
+      if n == 0 { break }
+      total += n
+      digest.update(memory, from: 0, count: n)
+      loader.feed(UnsafeRawBufferPointer(start: memory.base, count: n))
       if let e = loader.failure { throw e }
     }
     var file = try loader.finish(sha256: digest.finalizeHex(), byteCount: total)
