@@ -37,7 +37,15 @@ public struct PriceSeries: Sendable, Equatable {
     self.exchange = exchange
     self.dates = dates
     let n = dates.count
-    func fill(_ c: [Double]) -> [Double] { c.count == n ? c : [Double](repeating: .nan, count: n) }
+    // Unknown columns share one array of NaN (copied on write), not one allocation each.
+    var unknown: [Double]? = nil
+    func fill(_ c: [Double]) -> [Double] {
+      if c.count == n { return c }
+      if let u = unknown { return u }
+      let u = [Double](repeating: .nan, count: n)
+      unknown = u
+      return u
+    }
     self.open = fill(open)
     self.high = fill(high)
     self.low = fill(low)

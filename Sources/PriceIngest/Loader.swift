@@ -77,28 +77,14 @@ struct TickerSeed: @unchecked Sendable {
   var table: ByteTable
 }
 
-/// What the loader knows about one security while a file is read (its rows live in the
-/// loader's `RowBuffer`).
+/// What the reading side knows about one security while a file is read (its rows live in the
+/// loader's `RowBuffer`; what settling them learns lives in the settler's `SettleState`).
 final class Accumulator {
   let ticker: String
   let exchange: Exchange
   var name: String? = nil
-  /// Dates already handed over in earlier fragments (streaming only).
-  var seen = DateSet()
-  var ascending = true
-  var descending = true
-  var last: CivilDate? = nil
-  var stored = 0
   var nullRows = 0
   var firstNull: CivilDate? = nil
-  var nonPositive = 0
-  var missingClose = 0
-  /// Carried across flushed fragments for gaps and jumps.
-  var gapPrev: CivilDate? = nil
-  var gapRuns = 0
-  var gapSessions = 0
-  var nonSession = 0
-  var jumpPrev: (CivilDate, Double)? = nil
 
   init(ticker: String, exchange: Exchange) {
     self.ticker = ticker
@@ -113,7 +99,7 @@ final class RowBuffer {
   /// Values stored per row.
   let width: Int
   private(set) var count = 0
-  private var capacity = 0
+  private(set) var capacity = 0
   private(set) var ticks: UnsafeMutablePointer<Int32>
   private(set) var days: UnsafeMutablePointer<Int32>
   private(set) var lines: UnsafeMutablePointer<Int32>
@@ -188,43 +174,17 @@ final class RowBuffer {
 
   /// Forgets the rows, keeping the memory.
   func removeAll() { count = 0 }
-}
 
-/// Working memory of `Loader.settle`: row indexes in security order, a security's positions
-/// sorted by date and kept, and its kept values by column.
-final class SettleScratch {
-  let capacity: Int
-  let grouped: UnsafeMutablePointer<Int32>
-  let order: UnsafeMutablePointer<Int32>
-  let keep: UnsafeMutablePointer<Int32>
-
-  /// One security's kept values, column by column.
-  private var columnBuffer: UnsafeMutablePointer<Double>
-  private var columnCapacity = 0
-
-  init(capacity: Int) {
-    self.capacity = capacity
-    grouped = .allocate(capacity: capacity)
-    order = .allocate(capacity: capacity)
-    keep = .allocate(capacity: capacity)
-    columnBuffer = .allocate(capacity: 1)
-  }
-
-  /// Room for `n` values in `columnBuffer`.
-  func columns(_ n: Int) -> UnsafeMutablePointer<Double> {
-    if n > columnCapacity {
-      columnBuffer.deallocate()
-      columnCapacity = max(n, 2 * columnCapacity)
-      columnBuffer = .allocate(capacity: columnCapacity)
-    }
-    return columnBuffer
-  }
-
-  deinit {
-    grouped.deallocate()
-    order.deallocate()
-    keep.deallocate()
-    columnBuffer.deallocate()
+  /// Exchanges rows and memory with `other` (same width), so a loader can keep its buffer in a
+  /// constant (no reference counting per row) while buffers take turns.
+  /// Plain loads and stores, no `swap(&a, &b)`: two overlapping inout accesses to class
+  /// properties make the compiler check exclusivity at run time on every row's access.
+  func swapContents(with other: RowBuffer) {
+    let (n, c, t, d, l, v) = (count, capacity, ticks, days, lines, values)
+    (count, capacity, ticks, days, lines, values) = (
+      other.count, other.capacity, other.ticks, other.days, other.lines, other.values
+    )
+    (other.count, other.capacity, other.ticks, other.days, other.lines, other.values) = (n, c, t, d, l, v)
   }
 }
 
@@ -286,7 +246,11 @@ final class Loader {
   var unmadeSeeds = 0
   /// The seed's accumulators (their tickers and exchanges) until `makeSeeds`.
   var seedAccs: [Accumulator] = []
+  /// The rows read since the last flush (a constant: a `var` would cost a retain and release
+  /// per row; flushing swaps its contents instead).
   let rows: RowBuffer
+  /// Settles flushed rows (on its own thread when streaming) and keeps duplicates and findings.
+  let settler: Settler
   var tickerIndex: [String: Int] = [:]
   /// The keys of `tickerIndex` by index (long layout with a ticker column).
   var keys: [String] = []
@@ -295,15 +259,11 @@ final class Loader {
   let tickerBytes: ByteTable
   var rowsRead = 0
   var rejects: [RejectedRow] = []
-  var findings: [QualityFinding] = []
   var held = 0
   var failure: PriceIngestError? = nil
-  var calendars: [String: SessionMemo] = [:]
   var flushedRows = 0
   var sinkError: (any Error)? = nil
   var invalidUTF8Line: Int? = nil
-  /// `settle`'s working memory.
-  var scratch: SettleScratch? = nil
 
   /// `chunk`: the loader parses a piece of the file that starts at a record boundary below the
   /// header (see `absorb`): lines are counted from 1 and no line is taken for the header.
@@ -364,6 +324,9 @@ final class Loader {
       rows = RowBuffer(
         slots: slots, capacity: chunk ? options.chunkBytes / 16 : (flushRows.map { $0 + 256 } ?? 1024))
     }
+    settler = Settler(
+      file: file, dateColumn: dateCol + 1, showsTicker: dialect.layout == .long, delimiter: dialect.delimiter,
+      slots: slots, jumpThreshold: options.jumpThreshold, sink: sink)
     let present = [openCol, highCol, lowCol, closeCol, adjCol, volumeCol, retCol].enumerated().filter {
       $0.element >= 0
     }
@@ -684,191 +647,23 @@ final class Loader {
     return flush()
   }
 
-  /// Hands the held rows to the sink as sorted fragments, one per security.
+  /// Hands the held rows to the settler, which settles them on its own thread and hands the
+  /// series to the sink (one sorted fragment per security); reading goes on into the buffer it
+  /// settled before. Returns `false` when the sink failed.
   func flush() -> Bool {
-    guard let sink else { return true }
-    for s in settle(streaming: true) {
-      do { try sink(s) } catch {
-        sinkError = error
-        return false
-      }
+    guard sink != nil else { return true }
+    if rows.count == 0 { return sinkError == nil }
+    flushedRows += rows.count
+    guard settler.submit(rows, labels: labels()) else {
+      sinkError = settler.sinkError
+      return false
     }
     return true
   }
 
-  /// Groups the held rows by security (file order kept within each), sorts each by date, drops
-  /// duplicate dates (the first row in file order is kept; later ones are rejected as identical
-  /// or conflicting duplicates), runs the quality checks and returns the series. The rows are
-  /// then forgotten.
-  func settle(streaming: Bool) -> [PriceSeries] {
-    let n = rows.count
-    let w = rows.width
-    let nt = accs.count
-    guard n > 0 else { return [] }
-    // Counting sort by security.
-    var start = [Int](repeating: 0, count: nt + 1)
-    let ticks = UnsafePointer(rows.ticks)
-    start.withUnsafeMutableBufferPointer { c in
-      for i in 0..<n { c[Int(ticks[i]) + 1] += 1 }
-      for t in 0..<nt { c[t + 1] += c[t] }
-    }
-    let scratch = settleScratch(n)
-    // `grouped[q]`: the row at position `q` in security order.
-    let grouped = scratch.grouped
-    let next = UnsafeMutablePointer<Int>.allocate(capacity: nt + 1)
-    defer { next.deallocate() }
-    start.withUnsafeBufferPointer { b in
-      if let base = b.baseAddress { next.initialize(from: base, count: nt + 1) }
-    }
-    for i in 0..<n {
-      let t = Int(ticks[i])
-      let q = next[t]
-      grouped[q] = Int32(i)
-      next[t] = q + 1
-    }
-    let days = UnsafePointer(rows.days)
-    let values = UnsafePointer(rows.values)
-    @inline(__always) func at(_ q: Int) -> Int { Int(grouped[q]) }
-    var out: [PriceSeries] = []
-    let slotPos: [Int?] = (0..<7).map { slot in slots.firstIndex(of: slot) }
-    // Positions of the security at hand in date order, and those kept (its first row of each date).
-    let order = scratch.order
-    let keep = scratch.keep
-    for t in 0..<nt where start[t + 1] > start[t] {
-      let acc = accs[t]
-      let s0 = start[t]
-      let count = start[t + 1] - s0
-      // Order: ascending, newest first, or neither.
-      var asc = true
-      var desc = true
-      var before = days[at(s0)]
-      for q in (s0 + 1)..<max(s0 + 1, s0 + count) {
-        let b = days[at(q)]
-        if b < before { asc = false } else if b > before { desc = false }
-        before = b
-      }
-      if let l = acc.last, CivilDate(dayNumber: days[at(s0)]) < l { acc.ascending = false }
-      if !asc { acc.ascending = false }
-      if !desc || count < 2 { acc.descending = false }
-      if !asc {
-        // Stable: rows of one date keep their file order, so the first one is kept.
-        for q in s0..<(s0 + count) { order[q] = Int32(q) }
-        var block = UnsafeMutableBufferPointer(start: order + s0, count: count)
-        block.sort { a, b in
-          let da = days[at(Int(a))]
-          let db = days[at(Int(b))]
-          return da < db || (da == db && a < b)
-        }
-      }
-      // Duplicates: a later row of a kept date is refused (and, streaming, a date that an
-      // earlier fragment held).
-      var kept = 0
-      var keptPos = -1
-      var seen = acc.seen
-      acc.seen = DateSet()
-      for k in 0..<count {
-        let q = asc ? s0 + k : Int(order[s0 + k])
-        let day = days[at(q)]
-        if keptPos >= 0 && days[at(keptPos)] == day {
-          duplicate(acc, Int(grouped[keptPos]), Int(grouped[q]), slotPos)
-          continue
-        }
-        if streaming && !seen.insert(day) {
-          rejectDuplicate(acc, Int(grouped[q]), nil)
-          continue
-        }
-        keptPos = q
-        keep[kept] = Int32(at(q))
-        kept += 1
-      }
-      acc.seen = seen
-      let dates = [CivilDate](unsafeUninitializedCapacity: kept) { buf, c in
-        for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
-        c = kept
-      }
-      // Each kept row's values read once (a row's values share a cache line), into columns.
-      let columns = scratch.columns(kept * w)
-      for k in 0..<kept {
-        let row = values + Int(keep[k]) * w
-        for j in 0..<w { columns[j * kept + k] = row[j] }
-      }
-      var cols: [[Double]] = []
-      cols.reserveCapacity(w)
-      for j in 0..<w { cols.append(Array(UnsafeBufferPointer(start: columns + j * kept, count: kept))) }
-      if let d = dates.last { acc.last = max(acc.last ?? d, d) }
-      acc.stored += dates.count
-      func col(_ slot: Int) -> [Double] { slotPos[slot].map { cols[$0] } ?? [] }
-      var s = PriceSeries(
-        ticker: acc.ticker, exchange: acc.exchange, dates: dates, open: col(0), high: col(1), low: col(2),
-        close: col(3), adjustedClose: col(4), volume: col(5), returns: col(6))
-      s.name = acc.name
-      qualityPass(acc, s)
-      out.append(s)
-    }
-    flushedRows += n
-    rows.removeAll()
-    return out
-  }
-
-  /// Scratch memory for `settle`, kept between flushes (room for `n` rows).
-  func settleScratch(_ n: Int) -> SettleScratch {
-    if let s = scratch, s.capacity >= n { return s }
-    let s = SettleScratch(capacity: max(n, scratch?.capacity ?? 0))
-    scratch = s
-    return s
-  }
-
-  /// Text standing in for a row that was parsed but not kept (duplicates).
-  func rowText(_ acc: Accumulator, _ i: Int) -> String {
-    var parts = [CivilDate(dayNumber: rows.days[i]).iso]
-    if layout == .long { parts.append(acc.ticker) }
-    let row = rows.values + i * rows.width
-    for j in 0..<rows.width { parts.append(row[j].isNaN ? "" : "\(row[j])") }
-    return parts.joined(separator: String(decoding: [dialect.delimiter], as: UTF8.self))
-  }
-
-  func rejectDuplicate(_ acc: Accumulator, _ i: Int, _ reason: String?) {
-    let date = CivilDate(dayNumber: rows.days[i])
-    let line = Int(rows.lines[i])
-    rejects.append(
-      RejectedRow(
-        file: file, line: line, column: dateCol + 1, raw: rowText(acc, i),
-        reason: reason ?? "duplicate date \(date.iso) for \(acc.ticker) (an earlier row was kept)"))
-    if reason == nil {
-      findings.append(
-        QualityFinding(
-          kind: "duplicate_date", ticker: acc.ticker, date: date, line: line,
-          detail: "duplicate of an earlier row"))
-    }
-  }
-
-  func duplicate(_ acc: Accumulator, _ kept: Int, _ i: Int, _ slotPos: [Int?]) {
-    let w = rows.width
-    let a = rows.values + kept * w
-    let b = rows.values + i * w
-    var identical = true
-    for j in 0..<w where !(a[j] == b[j] || (a[j].isNaN && b[j].isNaN)) { identical = false }
-    let date = CivilDate(dayNumber: rows.days[i])
-    let line = Int(rows.lines[i])
-    let keptLine = Int(rows.lines[kept])
-    if identical {
-      rejectDuplicate(acc, i, "identical duplicate of line \(keptLine) (\(acc.ticker) \(date.iso))")
-      findings.append(
-        QualityFinding(
-          kind: "duplicate_date", ticker: acc.ticker, date: date, line: line,
-          detail: "line \(line) repeats line \(keptLine)"))
-    } else {
-      var detail = ""
-      if let j = slotPos[3] { detail = ": close \(a[j]) kept, \(b[j]) refused" }
-      if let j = slotPos[6] { detail = ": return \(a[j]) kept, \(b[j]) refused" }
-      rejectDuplicate(
-        acc, i,
-        "conflicting duplicate of line \(keptLine) for \(acc.ticker) \(date.iso) (first kept\(detail))")
-      findings.append(
-        QualityFinding(
-          kind: "conflicting_duplicate", ticker: acc.ticker, date: date, line: line,
-          detail: "line \(line) disagrees with line \(keptLine)\(detail)"))
-    }
+  /// The securities as known now, for the settler.
+  func labels() -> [SecurityLabel] {
+    accs.map { SecurityLabel(ticker: $0.ticker, exchange: $0.exchange, name: $0.name) }
   }
 
   /// Whether a chunk parsed apart (`chunk: true`) can be absorbed now: the reader stands at a
@@ -961,24 +756,30 @@ final class Loader {
               "quoted field opened here is never closed; the rest of the file (from line \(l)) was not read"))
       }
     }
+    if sinkError == nil && flushRows != nil { _ = flush() }
+    settler.wait()
+    if sinkError == nil { sinkError = settler.sinkError }
     if let e = sinkError { throw .cannotRead(file: file, reason: "storing failed: \(e)") }
     var out: [PriceSeries] = []
     if flushRows != nil {
-      _ = flush()
-      if let e = sinkError { throw .cannotRead(file: file, reason: "storing failed: \(e)") }
       // The rows went to the sink; the file still names its securities (with no rows).
-      out = accs.filter { $0.stored > 0 }.map {
-        var s = PriceSeries(ticker: $0.ticker, exchange: $0.exchange)
-        s.name = $0.name
+      out = accs.indices.filter { settler.stored($0) > 0 }.map {
+        var s = PriceSeries(ticker: accs[$0].ticker, exchange: accs[$0].exchange)
+        s.name = accs[$0].name
         return s
       }
     } else {
-      out = settle(streaming: false)
+      flushedRows += rows.count
+      out = settler.settle(rows, labels: labels(), streaming: false)
+      rows.removeAll()
     }
-    for acc in accs { finalFindings(acc) }
-    let stored = accs.reduce(0) { $0 + $1.stored }
-    // Rejects in line order (duplicates are found after the rows they repeat).
+    for (t, acc) in accs.enumerated() { settler.finalFindings(settler.state(t), acc) }
+    let stored = accs.indices.reduce(0) { $0 + settler.stored($1) }
+    // Rejects in line order (duplicates are found after the rows they repeat; the settler's
+    // follow the reader's of the same line, as in a sequential read).
+    rejects += settler.rejects
     rejects.sort { $0.line < $1.line }
+    var findings = settler.findings
     if stored == 0 {
       let first = rejects.first?.message ?? "\(file): no data rows after the header"
       throw .noUsableRows(file: file, rowsRead: rowsRead, firstReject: first)

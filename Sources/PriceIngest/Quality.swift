@@ -1,114 +1,131 @@
 import MarketData
 
 /// Data-quality checks, run on each security's rows (or on each flushed fragment, with the
-/// state that spans fragments kept in the accumulator).
-extension Loader {
+/// state that spans fragments kept in its `SettleState`).
+extension Settler {
   static let examplesPerKind = 5
   /// Gaps longer than this (in days) are counted in weekdays, not asked of the calendar day by day.
   static let maxGapScanDays = 3660
 
-  func calendar(_ ex: Exchange) -> SessionMemo {
+  /// The session counts of an exchange's calendar, made when first needed.
+  func sessions(_ ex: Exchange) -> SessionCounts {
     if let c = calendars[ex.calendarMIC] { return c }
-    let c = SessionMemo(TradingCalendar(exchange: ex))
+    let c = SessionCounts(TradingCalendar(exchange: ex))
     calendars[ex.calendarMIC] = c
     return c
   }
 
-  func qualityPass(_ acc: Accumulator, _ s: PriceSeries) {
-    let cal = calendar(acc.exchange)
-    let t = acc.ticker
-    let n = s.count
+  /// Checks one security's kept rows of a fragment, in date order: non-positive and missing
+  /// prices, days that are no session, sessions missing between rows (also across fragments)
+  /// and jumps. `values` holds the rows' values column by column (`count` per column, columns
+  /// in the order of `slots`); only the columns the file has are read.
+  func qualityPass(
+    _ acc: SettleState, _ label: SecurityLabel, _ dates: UnsafeBufferPointer<CivilDate>,
+    _ values: UnsafePointer<Double>
+  ) {
+    let n = dates.count
     guard n > 0 else { return }
-    let isReturns = s.isReturnSeries
+    let cal = sessions(label.exchange)
+    let t = label.ticker
+    let mic = label.exchange.calendarMIC
+    func column(_ slot: Int) -> UnsafePointer<Double>? { slotPos[slot].map { values + $0 * n } }
+    let prices = (0..<5).compactMap(column)
+    let close = column(3)
+    let adjusted = column(4)
+    let returns = column(6)
+    // The days asked about, counted once (the previous fragment's last day too, unless far off).
+    var lo = Int(dates[0].dayNumber)
+    if let p = acc.gapPrev, p.days(to: dates[0]) <= Settler.maxGapScanDays { lo = min(lo, Int(p.dayNumber)) }
+    cal.include(lo, Int(dates[n - 1].dayNumber))
     for i in 0..<n {
-      let d = s.dates[i]
+      let d = dates[i]
+      let day = Int(d.dayNumber)
       // Prices.
-      if !isReturns {
-        if s.open[i] <= 0 || s.high[i] <= 0 || s.low[i] <= 0 || s.close[i] <= 0 || s.adjustedClose[i] <= 0 {
+      if returns == nil {
+        var nonPositive = false
+        for c in prices where c[i] <= 0 { nonPositive = true }
+        if nonPositive {
           acc.nonPositive += 1
-          if acc.nonPositive <= Loader.examplesPerKind {
+          if acc.nonPositive <= Settler.examplesPerKind {
             findings.append(
               QualityFinding(
                 kind: "non_positive_price", ticker: t, date: d,
-                detail: "a price is zero or negative (close \(s.close[i]))"))
+                detail: "a price is zero or negative (close \(close?[i] ?? .nan))"))
           }
         }
-        if s.close[i].isNaN && s.adjustedClose[i].isNaN {
+        if (close?[i] ?? .nan).isNaN && (adjusted?[i] ?? .nan).isNaN {
           acc.missingClose += 1
-          if acc.missingClose <= Loader.examplesPerKind {
+          if acc.missingClose <= Settler.examplesPerKind {
             findings.append(
               QualityFinding(kind: "missing_price", ticker: t, date: d, detail: "row stored without a close"))
           }
         }
       }
       // Sessions.
-      if cal.calendar.covers(d) && !cal.isSession(d) {
+      if cal.isCoveredNonSession(day) {
         acc.nonSession += 1
-        if acc.nonSession <= Loader.examplesPerKind {
+        if acc.nonSession <= Settler.examplesPerKind {
           findings.append(
             QualityFinding(
               kind: "non_session_date", ticker: t, date: d,
-              detail: "\(d.iso) is not a \(acc.exchange.calendarMIC) session (holiday or weekend row)"))
+              detail: "\(d.iso) is not a \(mic) session (holiday or weekend row)"))
         }
       }
       if let p = acc.gapPrev, p < d {
-        var missing = 0
-        if p.days(to: d) > Loader.maxGapScanDays {
+        let missing: Int
+        if p.days(to: d) > Settler.maxGapScanDays {
           // Decades apart: count weekdays arithmetically; asking the calendar day by day would
           // cost millions of steps for two rows (time must stay linear in the input).
-          let n = p.days(to: d) - 1
-          missing = n / 7 * 5
-          var day = p.adding(days: 1 + n / 7 * 7)
+          let span = p.days(to: d) - 1
+          var weekdays = span / 7 * 5
+          var day = p.adding(days: 1 + span / 7 * 7)
           while day < d {
-            if !day.isWeekend { missing += 1 }
+            if !day.isWeekend { weekdays += 1 }
             day = day.adding(days: 1)
           }
+          missing = weekdays
         } else {
-          var day = p.adding(days: 1)
-          while day < d {
-            if cal.isSession(day) { missing += 1 }
-            day = day.adding(days: 1)
-          }
+          missing = cal.sessions(after: Int(p.dayNumber), before: day)
         }
         if missing > 0 {
           acc.gapRuns += 1
           acc.gapSessions += missing
-          if acc.gapRuns <= Loader.examplesPerKind {
+          if acc.gapRuns <= Settler.examplesPerKind {
             findings.append(
               QualityFinding(
                 kind: "calendar_gap", ticker: t, date: p.adding(days: 1),
                 detail:
-                  "\(missing) \(acc.exchange.calendarMIC) session\(missing == 1 ? "" : "s") missing between \(p.iso) and \(d.iso)"
+                  "\(missing) \(mic) session\(missing == 1 ? "" : "s") missing between \(p.iso) and \(d.iso)"
               ))
           }
         }
       }
       acc.gapPrev = d
       // Jumps.
-      let v: Double
-      if isReturns {
-        v = s.returns[i]
-        if v.isFinite && abs(v) > options.jumpThreshold {
+      if let returns {
+        let v = returns[i]
+        if v.isFinite && abs(v) > jumpThreshold {
           findings.append(
             QualityFinding(
               kind: "possible_split", ticker: t, date: d,
               detail:
-                "return \(percent(v)) over ±\(percent(options.jumpThreshold).dropFirst()) (split or consolidation?)"
+                "return \(percent(v)) over ±\(percent(jumpThreshold).dropFirst()) (split or consolidation?)"
             ))
         }
         continue
       }
-      v = s.close[i].isNaN ? s.adjustedClose[i] : s.close[i]
+      let c = close?[i] ?? .nan
+      let v = c.isNaN ? (adjusted?[i] ?? .nan) : c
       guard v.isFinite && v > 0 else { continue }
       if let (pd, pv) = acc.jumpPrev, pd < d {
         let r = v / pv - 1
-        if abs(r) > options.jumpThreshold {
+        if abs(r) > jumpThreshold {
           let ratio = "≈\(rounded(r > 0 ? v / pv : pv / v)):1"
           findings.append(
             QualityFinding(
               kind: "possible_split", ticker: t, date: d,
               detail:
-                "price moves \(percent(r)) from \(pv) on \(pd.iso) to \(v) (over ±\(percent(options.jumpThreshold).dropFirst()); looks like a \(ratio) \(r > 0 ? "consolidation" : "split"))"
+                "price moves \(percent(r)) from \(pv) on \(pd.iso) to \(v) (over ±\(percent(jumpThreshold).dropFirst()); looks like a \(ratio) \(r > 0 ? "consolidation" : "split"))"
             ))
         }
       }
@@ -128,8 +145,10 @@ extension Loader {
   }
 
   /// Findings that summarize a security once the whole file was read.
-  func finalFindings(_ acc: Accumulator) {
-    let t = acc.ticker
+  /// `reading` is the reading side's accumulator (null rows), `state` the settling side's.
+  func finalFindings(_ state: SettleState, _ reading: Accumulator) {
+    let acc = state
+    let t = reading.ticker
     if acc.stored > 1 && !acc.ascending {
       if acc.descending {
         findings.append(
@@ -139,94 +158,119 @@ extension Loader {
           QualityFinding(kind: "unsorted", ticker: t, detail: "rows are not in date order; sorted"))
       }
     }
-    if acc.nullRows > 0 {
+    if reading.nullRows > 0 {
       findings.append(
         QualityFinding(
-          kind: "null_row", ticker: t, date: acc.firstNull,
-          detail: "\(acc.nullRows) row\(acc.nullRows == 1 ? "" : "s") without any price rejected"))
+          kind: "null_row", ticker: t, date: reading.firstNull,
+          detail: "\(reading.nullRows) row\(reading.nullRows == 1 ? "" : "s") without any price rejected"))
     }
-    if acc.nonPositive > Loader.examplesPerKind {
+    if acc.nonPositive > Settler.examplesPerKind {
       findings.append(
         QualityFinding(
           kind: "non_positive_price", ticker: t, detail: "\(acc.nonPositive) rows with a price ≤ 0 in all"))
     }
-    if acc.missingClose > Loader.examplesPerKind {
+    if acc.missingClose > Settler.examplesPerKind {
       findings.append(
         QualityFinding(
           kind: "missing_price", ticker: t, detail: "\(acc.missingClose) rows without a close in all"))
     }
-    if acc.nonSession > Loader.examplesPerKind {
+    if acc.nonSession > Settler.examplesPerKind {
       findings.append(
         QualityFinding(
           kind: "non_session_date", ticker: t, detail: "\(acc.nonSession) rows on non-session days in all"))
     }
-    if acc.gapRuns > Loader.examplesPerKind {
+    if acc.gapRuns > Settler.examplesPerKind {
       findings.append(
         QualityFinding(
           kind: "calendar_gap", ticker: t,
           detail:
-            "\(acc.gapSessions) sessions missing in \(acc.gapRuns) gaps in all (\(acc.exchange.calendarMIC) calendar)"
+            "\(acc.gapSessions) sessions missing in \(acc.gapRuns) gaps in all (\(reading.exchange.calendarMIC) calendar)"
         ))
     }
   }
 }
 
-/// A calendar's answers to `isSession`, remembered per day in bitsets over the span asked about
-/// (every security of a file asks about the same days, row by row and across gaps). Raw memory,
-/// so a lookup does no exclusivity or uniqueness checks.
-final class SessionMemo {
+/// A calendar's sessions over a span of days, worked out once: whether a day is a session,
+/// whether the calendar's holiday data covers it, and how many sessions lie between two days,
+/// each in constant time (every security of a file asks about the same days, row by row and
+/// across gaps). Days outside the span are asked of the calendar itself.
+final class SessionCounts {
   let calendar: TradingCalendar
+  /// The first day (day number) and the number of days held.
   private var base = 0
-  private var words = 0
-  /// Per word of 64 days: which days were asked, and which of those are sessions.
-  private var known: UnsafeMutablePointer<UInt64>
-  private var value: UnsafeMutablePointer<UInt64>
-  /// Days remembered at most (beyond that the calendar is asked directly).
+  private var span = 0
+  /// `counted[k]`: sessions in the `k` days from `base` on (`span + 1` entries).
+  private var counted: UnsafeMutablePointer<Int32>
+  /// Per day: `session` and `covered` bits.
+  private var flags: UnsafeMutablePointer<UInt8>
+  static let session: UInt8 = 1
+  static let covered: UInt8 = 2
+  /// Days held at most (beyond that, days are asked of the calendar).
   static let maxSpan = 1 << 17
 
   init(_ calendar: TradingCalendar) {
     self.calendar = calendar
-    known = .allocate(capacity: 1)
-    value = .allocate(capacity: 1)
+    counted = .allocate(capacity: 1)
+    counted[0] = 0
+    flags = .allocate(capacity: 1)
   }
 
   deinit {
-    known.deallocate()
-    value.deallocate()
+    counted.deallocate()
+    flags.deallocate()
   }
 
-  func isSession(_ d: CivilDate) -> Bool {
-    let day = Int(d.dayNumber)
-    var off = day - base
-    if off < 0 || off >= words * 64 {
-      let lo = words == 0 ? day - 4096 : min(base, day - 4096)
-      let hi = words == 0 ? day + 4096 : max(base + words * 64, day + 4096)
-      let newBase = lo - ((lo % 64) + 64) % 64
-      let count = (hi - newBase) / 64 + 1
-      if count * 64 > SessionMemo.maxSpan { return calendar.isSession(d) }
-      let k = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
-      let v = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
-      k.initialize(repeating: 0, count: count)
-      v.initialize(repeating: 0, count: count)
-      let shift = (base - newBase) / 64
-      if words > 0 {
-        (k + shift).update(from: known, count: words)
-        (v + shift).update(from: value, count: words)
-      }
-      known.deallocate()
-      value.deallocate()
-      known = k
-      value = v
-      words = count
-      base = newBase
-      off = day - base
+  /// Makes the span hold the days `lo...hi` (with room around, at least doubling), unless it
+  /// would grow beyond `maxSpan`.
+  func include(_ lo: Int, _ hi: Int) {
+    if lo >= base && hi < base + span { return }
+    var from = min(lo, span == 0 ? lo : base) - 4096
+    var through = max(hi, span == 0 ? hi : base + span - 1) + 4096
+    guard through - from + 1 <= SessionCounts.maxSpan else { return }
+    let want = min(2 * span, SessionCounts.maxSpan)
+    if through - from + 1 < want {
+      // Grow towards the side asked for.
+      if lo < base { from = through + 1 - want } else { through = from - 1 + want }
     }
-    let w = off >> 6
-    let bit = UInt64(1) << UInt64(off & 63)
-    if known[w] & bit != 0 { return value[w] & bit != 0 }
-    let session = calendar.isSession(d)
-    known[w] |= bit
-    if session { value[w] |= bit }
-    return session
+    let count = through - from + 1
+    let c = UnsafeMutablePointer<Int32>.allocate(capacity: count + 1)
+    let f = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+    c[0] = 0
+    for k in 0..<count {
+      let d = CivilDate(dayNumber: Int32(from + k))
+      let isSession = calendar.isSession(d)
+      f[k] = (isSession ? SessionCounts.session : 0) | (calendar.covers(d) ? SessionCounts.covered : 0)
+      c[k + 1] = c[k] + (isSession ? 1 : 0)
+    }
+    counted.deallocate()
+    flags.deallocate()
+    counted = c
+    flags = f
+    base = from
+    span = count
+  }
+
+  /// The flags of `day`.
+  @inline(__always) func flag(of day: Int) -> UInt8 {
+    let k = day &- base
+    if k >= 0 && k < span { return flags[k] }
+    let d = CivilDate(dayNumber: Int32(truncatingIfNeeded: day))
+    return (calendar.isSession(d) ? SessionCounts.session : 0)
+      | (calendar.covers(d) ? SessionCounts.covered : 0)
+  }
+
+  /// Whether `day` is covered by the calendar's holiday data and is no session.
+  @inline(__always) func isCoveredNonSession(_ day: Int) -> Bool {
+    flag(of: day) & (SessionCounts.covered | SessionCounts.session) == SessionCounts.covered
+  }
+
+  /// Sessions strictly between the days `p` and `d` (`p < d`).
+  @inline(__always) func sessions(after p: Int, before d: Int) -> Int {
+    let a = p &+ 1 &- base
+    let b = d &- base
+    if a >= 0 && b <= span { return Int(counted[b] &- counted[a]) }
+    var missing = 0
+    for day in (p + 1)..<max(p + 1, d) where flag(of: day) & SessionCounts.session != 0 { missing += 1 }
+    return missing
   }
 }
