@@ -138,8 +138,8 @@ final class BarBlockEncoder {
   private let tens: UnsafeMutablePointer<Double>
   /// "00", "01", … "99".
   private let pairs: UnsafeMutablePointer<UInt8>
-  /// Room for the digits of one number.
-  private let scratch: UnsafeMutablePointer<UInt8>
+  /// 10^0 … 10^19 as integers (digit counts).
+  private let powers: UnsafeMutablePointer<UInt64>
 
   init() {
     capacity = 8192
@@ -153,7 +153,12 @@ final class BarBlockEncoder {
       pairs[2 * k] = UInt8(48 + k / 10)
       pairs[2 * k + 1] = UInt8(48 + k % 10)
     }
-    scratch = .allocate(capacity: 32)
+    powers = .allocate(capacity: 20)
+    var power: UInt64 = 1
+    for k in 0..<20 {
+      powers[k] = power
+      power = power &* 10
+    }
     bases = .allocate(capacity: BarBlock.width)
     strides = .allocate(capacity: BarBlock.width)
     unknown = .allocate(capacity: 1)
@@ -170,7 +175,7 @@ final class BarBlockEncoder {
     hints.deallocate()
     tens.deallocate()
     pairs.deallocate()
-    scratch.deallocate()
+    powers.deallocate()
     bases.deallocate()
     strides.deallocate()
     unknown.deallocate()
@@ -262,6 +267,15 @@ final class BarBlockEncoder {
     var o = start
     o.pointee = UInt8(ascii: "[")
     o += 1
+    // The last column with a value anywhere in the range: columns after it are never written,
+    // nor looked at bar by bar (a close-only series has one column to look at, not seven).
+    var lastColumn = BarBlock.width - 1
+    columns: while lastColumn >= 0 {
+      let base = bases[lastColumn]
+      let stride = strides[lastColumn]
+      for i in range where !base[i * stride].isNaN { break columns }
+      lastColumn -= 1
+    }
     dates.withUnsafeBufferPointer { dates in
       guard let firstDate = range.isEmpty ? nil : dates[range.lowerBound] else { return }
       let monthStart = firstDate.dayNumber - Int32(firstDate.day - 1)
@@ -280,7 +294,7 @@ final class BarBlockEncoder {
           o[1] = UInt8(48 + day)
           o += 2
         }
-        var last = BarBlock.width - 1
+        var last = lastColumn
         while last >= 0 && bases[last][i * strides[last]].isNaN { last -= 1 }
         var k = 0
         while k <= last {
@@ -353,49 +367,62 @@ final class BarBlockEncoder {
   }
 
   /// Writes `m × 10^-decimals` with its sign at `o`, without trailing zeros in the fraction, and
-  /// returns the end.
+  /// returns the end. Digits go straight to their place, right to left, two at a time.
   @inline(__always) func writeFixed(
-    _ m: UInt64, decimals: Int, negative: Bool, integralFraction: Bool, to o: UnsafeMutablePointer<UInt8>
+    _ mantissa: UInt64, decimals: Int, negative: Bool, integralFraction: Bool,
+    to o: UnsafeMutablePointer<UInt8>
   ) -> UnsafeMutablePointer<UInt8> {
+    var m = mantissa
+    var fraction = decimals
+    while fraction > 0 && m % 10 == 0 {
+      m /= 10
+      fraction -= 1
+    }
     var e = o
     if negative {
       e.pointee = UInt8(ascii: "-")
       e += 1
     }
-    // Digits right to left, two at a time, into the end of `scratch`.
-    var end = 32
+    // Digits of m, and at least one before the point.
+    var digits = 1
+    while digits < 20 && m >= powers[digits] { digits += 1 }
+    let intDigits = max(1, digits - fraction)
+    let length = fraction > 0 ? intDigits + 1 + fraction : intDigits
+    var p = e + length
     var x = m
-    while x >= 100 {
+    var left = fraction
+    while left >= 2 {
       let r = Int(x % 100)
       x /= 100
-      end -= 2
-      scratch[end] = pairs[2 * r]
-      scratch[end + 1] = pairs[2 * r + 1]
+      p -= 2
+      p[0] = pairs[2 * r]
+      p[1] = pairs[2 * r + 1]
+      left -= 2
     }
-    if x >= 10 {
-      end -= 2
-      scratch[end] = pairs[2 * Int(x)]
-      scratch[end + 1] = pairs[2 * Int(x) + 1]
-    } else {
-      end -= 1
-      scratch[end] = UInt8(48 + x)
+    if left == 1 {
+      p -= 1
+      p[0] = UInt8(truncatingIfNeeded: 48 + x % 10)
+      x /= 10
     }
-    // At least one digit before the point.
-    while 32 - end <= decimals {
-      end -= 1
-      scratch[end] = 48
-    }
-    let intDigits = 32 - end - decimals
-    // Byte loops: a library copy of a few bytes costs more than the copy.
-    for t in 0..<intDigits { e[t] = scratch[end + t] }
-    e += intDigits
-    var fraction = decimals
-    while fraction > 0 && scratch[end + intDigits + fraction - 1] == 48 { fraction -= 1 }
     if fraction > 0 {
-      e.pointee = UInt8(ascii: ".")
-      for t in 0..<fraction { e[1 + t] = scratch[end + intDigits + t] }
-      e += 1 + fraction
-    } else if integralFraction {
+      p -= 1
+      p[0] = UInt8(ascii: ".")
+    }
+    left = intDigits
+    while left >= 2 {
+      let r = Int(x % 100)
+      x /= 100
+      p -= 2
+      p[0] = pairs[2 * r]
+      p[1] = pairs[2 * r + 1]
+      left -= 2
+    }
+    if left == 1 {
+      p -= 1
+      p[0] = UInt8(truncatingIfNeeded: 48 + x % 10)
+    }
+    e += length
+    if fraction == 0 && integralFraction {
       e[0] = UInt8(ascii: ".")
       e[1] = UInt8(ascii: "0")
       e += 2
