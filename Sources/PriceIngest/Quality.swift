@@ -37,16 +37,26 @@ extension Settler {
     var lo = Int(dates[0].dayNumber)
     if let p = acc.gapPrev, p.days(to: dates[0]) <= Settler.maxGapScanDays { lo = min(lo, Int(p.dayNumber)) }
     cal.include(lo, Int(dates[n - 1].dayNumber))
+    let threshold = jumpThreshold
+    let inside = (low: (1 - threshold) * (1 + 1e-9), high: (1 + threshold) * (1 - 1e-9))
+    // The state carried from row to row, in locals for the loop (a class's properties are read
+    // and written through memory at every use).
+    var (nonPositive, missingClose, nonSession) = (acc.nonPositive, acc.missingClose, acc.nonSession)
+    var (gapPrev, gapRuns, gapSessions, jumpPrev) = (acc.gapPrev, acc.gapRuns, acc.gapSessions, acc.jumpPrev)
+    defer {
+      (acc.nonPositive, acc.missingClose, acc.nonSession) = (nonPositive, missingClose, nonSession)
+      (acc.gapPrev, acc.gapRuns, acc.gapSessions, acc.jumpPrev) = (gapPrev, gapRuns, gapSessions, jumpPrev)
+    }
     for i in 0..<n {
       let d = dates[i]
       let day = Int(d.dayNumber)
       // Prices.
       if returns == nil {
-        var nonPositive = false
-        for c in prices where c[i] <= 0 { nonPositive = true }
-        if nonPositive {
-          acc.nonPositive += 1
-          if acc.nonPositive <= Settler.examplesPerKind {
+        var belowZero = false
+        for c in prices where c[i] <= 0 { belowZero = true }
+        if belowZero {
+          nonPositive += 1
+          if nonPositive <= Settler.examplesPerKind {
             findings.append(
               QualityFinding(
                 kind: "non_positive_price", ticker: t, date: d,
@@ -54,8 +64,8 @@ extension Settler {
           }
         }
         if (close?[i] ?? .nan).isNaN && (adjusted?[i] ?? .nan).isNaN {
-          acc.missingClose += 1
-          if acc.missingClose <= Settler.examplesPerKind {
+          missingClose += 1
+          if missingClose <= Settler.examplesPerKind {
             findings.append(
               QualityFinding(kind: "missing_price", ticker: t, date: d, detail: "row stored without a close"))
           }
@@ -63,15 +73,15 @@ extension Settler {
       }
       // Sessions.
       if cal.isCoveredNonSession(day) {
-        acc.nonSession += 1
-        if acc.nonSession <= Settler.examplesPerKind {
+        nonSession += 1
+        if nonSession <= Settler.examplesPerKind {
           findings.append(
             QualityFinding(
               kind: "non_session_date", ticker: t, date: d,
               detail: "\(d.iso) is not a \(mic) session (holiday or weekend row)"))
         }
       }
-      if let p = acc.gapPrev, p < d {
+      if let p = gapPrev, p < d {
         let missing: Int
         if p.days(to: d) > Settler.maxGapScanDays {
           // Decades apart: count weekdays arithmetically; asking the calendar day by day would
@@ -88,9 +98,9 @@ extension Settler {
           missing = cal.sessions(after: Int(p.dayNumber), before: day)
         }
         if missing > 0 {
-          acc.gapRuns += 1
-          acc.gapSessions += missing
-          if acc.gapRuns <= Settler.examplesPerKind {
+          gapRuns += 1
+          gapSessions += missing
+          if gapRuns <= Settler.examplesPerKind {
             findings.append(
               QualityFinding(
                 kind: "calendar_gap", ticker: t, date: p.adding(days: 1),
@@ -100,7 +110,7 @@ extension Settler {
           }
         }
       }
-      acc.gapPrev = d
+      gapPrev = d
       // Jumps.
       if let returns {
         let v = returns[i]
@@ -117,9 +127,11 @@ extension Settler {
       let c = close?[i] ?? .nan
       let v = c.isNaN ? (adjusted?[i] ?? .nan) : c
       guard v.isFinite && v > 0 else { continue }
-      if let (pd, pv) = acc.jumpPrev, pd < d {
+      // Well inside the band (by a margin far above rounding error) there is no jump: no
+      // division; near or beyond its edges the exact test decides.
+      if let (pd, pv) = jumpPrev, pd < d, !(v > pv * inside.low && v < pv * inside.high) {
         let r = v / pv - 1
-        if abs(r) > jumpThreshold {
+        if abs(r) > threshold {
           let ratio = "≈\(rounded(r > 0 ? v / pv : pv / v)):1"
           findings.append(
             QualityFinding(
@@ -129,7 +141,7 @@ extension Settler {
             ))
         }
       }
-      acc.jumpPrev = (d, v)
+      jumpPrev = (d, v)
     }
   }
 
