@@ -20,8 +20,8 @@ public struct IngestSettings: Sendable, Equatable {
   /// `true`: the values are returns; `false`: they are prices; `nil`: decided from the file
   /// (a `RET`/`Return` header or values that look like returns).
   public var returns: Bool? = nil
-  /// Threads that parse one file (0: one per core, one less when storing, as the store's writer
-  /// thread takes one; 1: sequential). Does not change the outcome.
+  /// Threads that parse one file (0: one less than the cores, as settling the streamed fragments
+  /// takes one; 1: sequential). Does not change the outcome.
   public var threads: Int = 0
 
   /// Nothing overridden.
@@ -106,14 +106,8 @@ public enum IngestStage {
     guard !files.isEmpty else {
       throw .invalidArgument("no price files found in \(paths.joined(separator: ", "))")
     }
-    var options = try settings.options()
+    let options = try settings.options()
     if !dryRun { MallocArenas.cap() }
-    if !dryRun && settings.threads == 0 {
-      // The store's two threads (month blocks encoded on one, written on the other) keep about
-      // one core busy, so parsing gets the others; on two cores a sequential parse stores faster
-      // (2.9 s against 3.5 s for 200 MB) with less CPU and memory.
-      options.threads = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
-    }
     let ingestor = PriceIngestor(options: options)
     let store: PriceStore?
     if dryRun {

@@ -19,7 +19,8 @@ public struct IngestOptions: Sendable {
   public var returns: Bool?
   /// Absolute daily return above which a jump is flagged as a possible split (0.75 = 75%).
   public var jumpThreshold: Double
-  /// Threads that parse one file: 0 picks one per core, 1 reads sequentially. A file larger than
+  /// Threads that parse one file: 0 picks one per core (one less when the file is streamed, as
+  /// settling its fragments takes a core), 1 reads sequentially. A file larger than
   /// a few chunks is cut at line ends into chunks of `chunkBytes` that are parsed side by side
   /// and taken over in file order, with exactly the outcome of a sequential read.
   public var threads: Int

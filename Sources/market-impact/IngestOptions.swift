@@ -27,7 +27,7 @@ struct IngestOptions: ParsableArguments {
 
   @Option(
     help:
-      "Threads that parse one file: 0 = one per core (one less when storing), 1 = sequential (same result either way)."
+      "Threads that parse one file: 0 = one less than the cores (settling takes one), 1 = sequential (same result either way)."
   )
   var threads = 0
 
