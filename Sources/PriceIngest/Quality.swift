@@ -29,7 +29,13 @@ extension Settler {
     let t = label.ticker
     let mic = label.exchange.calendarMIC
     func column(_ slot: Int) -> UnsafePointer<Double>? { slotPos[slot].map { values + $0 * n } }
-    let prices = (0..<5).compactMap(column)
+    // The price columns behind a raw pointer: iterating an array per row costs a retain and a
+    // release of its storage.
+    let priceColumns = (0..<5).compactMap(column)
+    let priceCount = priceColumns.count
+    let prices = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: max(1, priceCount))
+    defer { prices.deallocate() }
+    for (k, c) in priceColumns.enumerated() { prices[k] = c }
     let close = column(3)
     let adjusted = column(4)
     let returns = column(6)
@@ -37,6 +43,7 @@ extension Settler {
     var lo = Int(dates[0].dayNumber)
     if let p = acc.gapPrev, p.days(to: dates[0]) <= Settler.maxGapScanDays { lo = min(lo, Int(p.dayNumber)) }
     cal.include(lo, Int(dates[n - 1].dayNumber))
+    let sessions = cal.table
     let threshold = jumpThreshold
     let inside = (low: (1 - threshold) * (1 + 1e-9), high: (1 + threshold) * (1 - 1e-9))
     // The state carried from row to row, in locals for the loop (a class's properties are read
@@ -53,7 +60,7 @@ extension Settler {
       // Prices.
       if returns == nil {
         var belowZero = false
-        for c in prices where c[i] <= 0 { belowZero = true }
+        for k in 0..<priceCount where prices[k][i] <= 0 { belowZero = true }
         if belowZero {
           nonPositive += 1
           if nonPositive <= Settler.examplesPerKind {
@@ -72,7 +79,7 @@ extension Settler {
         }
       }
       // Sessions.
-      if cal.isCoveredNonSession(day) {
+      if sessions.isCoveredNonSession(day) {
         nonSession += 1
         if nonSession <= Settler.examplesPerKind {
           findings.append(
@@ -95,7 +102,7 @@ extension Settler {
           }
           missing = weekdays
         } else {
-          missing = cal.sessions(after: Int(p.dayNumber), before: day)
+          missing = sessions.sessions(after: Int(p.dayNumber), before: day)
         }
         if missing > 0 {
           gapRuns += 1
@@ -208,33 +215,66 @@ extension Settler {
 /// across gaps). Days outside the span are asked of the calendar itself.
 final class SessionCounts {
   let calendar: TradingCalendar
-  /// The first day (day number) and the number of days held.
-  private var base = 0
-  private var span = 0
-  /// `counted[k]`: sessions in the `k` days from `base` on (`span + 1` entries).
-  private var counted: UnsafeMutablePointer<Int32>
-  /// Per day: `session` and `covered` bits.
-  private var flags: UnsafeMutablePointer<UInt8>
+  /// The span held, as a value to look days up in (valid until the next `include`).
+  private(set) var table: Table
   static let session: UInt8 = 1
   static let covered: UInt8 = 2
   /// Days held at most (beyond that, days are asked of the calendar).
   static let maxSpan = 1 << 17
 
+  /// Days `base ..< base + span`: per day its `session` and `covered` bits, and `counted[k]`,
+  /// the sessions in the `k` days from `base` on (`span + 1` entries). A value, so a loop over
+  /// rows keeps it in registers; days outside the span are asked of `calendar`.
+  struct Table {
+    var base = 0
+    var span = 0
+    var flags: UnsafePointer<UInt8>
+    var counted: UnsafePointer<Int32>
+    let calendar: TradingCalendar
+
+    /// The flags of `day`.
+    @inline(__always) func flag(of day: Int) -> UInt8 {
+      let k = day &- base
+      if k >= 0 && k < span { return flags[k] }
+      let d = CivilDate(dayNumber: Int32(truncatingIfNeeded: day))
+      return (calendar.isSession(d) ? SessionCounts.session : 0)
+        | (calendar.covers(d) ? SessionCounts.covered : 0)
+    }
+
+    /// Whether `day` is covered by the calendar's holiday data and is no session.
+    @inline(__always) func isCoveredNonSession(_ day: Int) -> Bool {
+      flag(of: day) & (SessionCounts.covered | SessionCounts.session) == SessionCounts.covered
+    }
+
+    /// Sessions strictly between the days `p` and `d` (`p < d`).
+    @inline(__always) func sessions(after p: Int, before d: Int) -> Int {
+      let a = p &+ 1 &- base
+      let b = d &- base
+      if a >= 0 && b <= span { return Int(counted[b] &- counted[a]) }
+      var missing = 0
+      for day in (p + 1)..<max(p + 1, d) where flag(of: day) & SessionCounts.session != 0 { missing += 1 }
+      return missing
+    }
+  }
+
   init(_ calendar: TradingCalendar) {
     self.calendar = calendar
-    counted = .allocate(capacity: 1)
-    counted[0] = 0
-    flags = .allocate(capacity: 1)
+    let c = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    c[0] = 0
+    table = Table(
+      flags: UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1)), counted: UnsafePointer(c),
+      calendar: calendar)
   }
 
   deinit {
-    counted.deallocate()
-    flags.deallocate()
+    table.counted.deallocate()
+    table.flags.deallocate()
   }
 
   /// Makes the span hold the days `lo...hi` (with room around, at least doubling), unless it
   /// would grow beyond `maxSpan`.
   func include(_ lo: Int, _ hi: Int) {
+    let (base, span) = (table.base, table.span)
     if lo >= base && hi < base + span { return }
     var from = min(lo, span == 0 ? lo : base) - 4096
     var through = max(hi, span == 0 ? hi : base + span - 1) + 4096
@@ -254,35 +294,15 @@ final class SessionCounts {
       f[k] = (isSession ? SessionCounts.session : 0) | (calendar.covers(d) ? SessionCounts.covered : 0)
       c[k + 1] = c[k] + (isSession ? 1 : 0)
     }
-    counted.deallocate()
-    flags.deallocate()
-    counted = c
-    flags = f
-    base = from
-    span = count
-  }
-
-  /// The flags of `day`.
-  @inline(__always) func flag(of day: Int) -> UInt8 {
-    let k = day &- base
-    if k >= 0 && k < span { return flags[k] }
-    let d = CivilDate(dayNumber: Int32(truncatingIfNeeded: day))
-    return (calendar.isSession(d) ? SessionCounts.session : 0)
-      | (calendar.covers(d) ? SessionCounts.covered : 0)
+    table.counted.deallocate()
+    table.flags.deallocate()
+    table = Table(
+      base: from, span: count, flags: UnsafePointer(f), counted: UnsafePointer(c), calendar: calendar)
   }
 
   /// Whether `day` is covered by the calendar's holiday data and is no session.
-  @inline(__always) func isCoveredNonSession(_ day: Int) -> Bool {
-    flag(of: day) & (SessionCounts.covered | SessionCounts.session) == SessionCounts.covered
-  }
+  func isCoveredNonSession(_ day: Int) -> Bool { table.isCoveredNonSession(day) }
 
   /// Sessions strictly between the days `p` and `d` (`p < d`).
-  @inline(__always) func sessions(after p: Int, before d: Int) -> Int {
-    let a = p &+ 1 &- base
-    let b = d &- base
-    if a >= 0 && b <= span { return Int(counted[b] &- counted[a]) }
-    var missing = 0
-    for day in (p + 1)..<max(p + 1, d) where flag(of: day) & SessionCounts.session != 0 { missing += 1 }
-    return missing
-  }
+  func sessions(after p: Int, before d: Int) -> Int { table.sessions(after: p, before: d) }
 }
