@@ -333,41 +333,51 @@ final class CSVReader {
     var fieldStart = start
     var i = start
     scan: while i <= count - 8 {
+      // A record that may pass the length limit in this word is left to `byteRecord`, which
+      // cuts it exactly (checked once per word, not per field).
+      if i &+ 8 &- start > maxRecord { break scan }
       let x = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
       let isDelim = zeros(x ^ delims)
       // Bytes below 33 (high bit clear and adding 95 does not reach 128); of those, line ends
       // end the record, and any other that is no delimiter and comes before this record's line
       // end sends it to `byteRecord`.
       let low = ~(((x & lows) &+ (ones &* 95)) | x) & highs
-      var isEnd: UInt64 = 0
       if low != 0 {
-        isEnd = zeros(x ^ lfs) | zeros(x ^ crs)
+        let isEnd = zeros(x ^ lfs) | zeros(x ^ crs)
         let other = low & ~(isDelim | isEnd)
         if other != 0 && (isEnd == 0 || other.trailingZeroBitCount < isEnd.trailingZeroBitCount) {
           break scan
         }
-      }
-      var m = isDelim | isEnd
-      while m != 0 {
-        let bit = m & (0 &- m)
-        let pos = i &+ (m.trailingZeroBitCount &>> 3)
-        m &= m &- 1
-        if pos &- start > maxRecord { break scan }
-        let atEnd = isEnd & bit != 0
-        if atEnd && fields == 0 && pos == start {
-          // A line end at the record start: a record with no fields.
-          endRecord(Int32(p[pos]))
-          return pos &+ 1
-        }
-        appendField(fieldStart, pos, &fields, &s, &e)
-        fieldStart = pos &+ 1
-        if atEnd {
+        if isEnd != 0 {
+          let endByte = isEnd.trailingZeroBitCount &>> 3
+          let pos = i &+ endByte
+          if fields == 0 && pos == start {
+            // A line end at the record start: a record with no fields.
+            endRecord(Int32(p[pos]))
+            return pos &+ 1
+          }
+          // The fields this word ends before the line end, then the last one.
+          var m = isDelim & ((1 &<< UInt64(truncatingIfNeeded: endByte &* 8)) &- 1)
+          while m != 0 {
+            let at = i &+ (m.trailingZeroBitCount &>> 3)
+            m &= m &- 1
+            appendField(fieldStart, at, &fields, &s, &e)
+            fieldStart = at &+ 1
+          }
+          appendField(fieldStart, pos, &fields, &s, &e)
           fieldCount = fields
           // Each field's bytes and its delimiter or line end.
           recordBytes = pos &+ 1 &- start
           endRecord(Int32(p[pos]))
           return pos &+ 1
         }
+      }
+      var m = isDelim
+      while m != 0 {
+        let at = i &+ (m.trailingZeroBitCount &>> 3)
+        m &= m &- 1
+        appendField(fieldStart, at, &fields, &s, &e)
+        fieldStart = at &+ 1
       }
       i &+= 8
     }
