@@ -97,6 +97,9 @@ public struct PriceIngestor: Sendable {
     }
     let dialect = try Sniffer.sniff(sample: sample, complete: eof, file: path, options: options)
     let loader = Loader(dialect: dialect, file: path, options: options, flushRows: flushRows, sink: sink)
+    // However this returns or throws, no fragment is still being settled and handed to the sink
+    // afterwards (the caller may close what the sink writes to).
+    defer { loader.settler.wait() }
     sha.update(sample)
     total += sample.count
     sample.withUnsafeBytes { b in
@@ -154,6 +157,9 @@ public struct PriceIngestor: Sendable {
     var dialect = try Sniffer.sniff(sample: first, complete: eof, file: path, options: options)
     dialect.encoding = transcoder.encoding
     let loader = Loader(dialect: dialect, file: path, options: options, flushRows: flushRows, sink: sink)
+    // However this returns or throws, no fragment is still being settled and handed to the sink
+    // afterwards (the caller may close what the sink writes to).
+    defer { loader.settler.wait() }
     first.withUnsafeBytes { b in
       loader.feed(UnsafeRawBufferPointer(rebasing: b[min(dialect.bomLength, b.count)...]))
     }
