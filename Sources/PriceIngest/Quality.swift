@@ -271,13 +271,14 @@ final class SessionCounts {
     table.flags.deallocate()
   }
 
-  /// Makes the span hold the days `lo...hi` (with room around, at least doubling), unless it
+  /// Makes the span hold the days `lo...hi` (with 512 days of room around, at least doubling;
+  /// each day costs a calendar lookup, ~650 instructions past the holiday tables), unless it
   /// would grow beyond `maxSpan`.
   func include(_ lo: Int, _ hi: Int) {
     let (base, span) = (table.base, table.span)
     if lo >= base && hi < base + span { return }
-    var from = min(lo, span == 0 ? lo : base) - 4096
-    var through = max(hi, span == 0 ? hi : base + span - 1) + 4096
+    var from = min(lo, span == 0 ? lo : base) - 512
+    var through = max(hi, span == 0 ? hi : base + span - 1) + 512
     guard through - from + 1 <= SessionCounts.maxSpan else { return }
     let want = min(2 * span, SessionCounts.maxSpan)
     if through - from + 1 < want {

@@ -28,7 +28,16 @@ enum Sniffer {
       out.append(Record(line: r.recordLine, fields: (0..<r.fieldCount).map { r.fieldBytes($0) }))
       return out.count < sampleRecords
     }
-    sample.withUnsafeBytes { b in reader.feed(b) }
+    // In pieces, so reading ends soon after the records looked at (a reader that was told to
+    // stop still tokenizes the rest of what it was fed; the sample may hold thousands of lines).
+    sample.withUnsafeBytes { b in
+      var offset = 0
+      while offset < b.count && !reader.stopped {
+        let end = min(b.count, offset + 16 * 1024)
+        reader.feed(UnsafeRawBufferPointer(rebasing: b[offset..<end]))
+        offset = end
+      }
+    }
     var open: (line: Int, field: Int)? = nil
     if reader.insideQuotedField && !reader.stopped && (complete || reader.pendingFieldBytes > 64 * 1024) {
       open = (reader.recordLine, reader.fieldCount + 1)
