@@ -175,6 +175,31 @@ final class RowBuffer {
   /// Forgets the rows, keeping the memory.
   func removeAll() { count = 0 }
 
+  /// Appends a row whose values are the `n` fields `cols` of `r` (in this buffer's column
+  /// order), when each is a plain decimal (`FieldParsers.plainDecimal`); otherwise appends
+  /// nothing and returns `false` (the caller reads the row the general way).
+  @inline(__always)
+  func appendPlain(
+    _ tick: Int, _ day: Int32, _ line: Int, _ r: CSVReader, _ cols: UnsafePointer<Int>, _ n: Int,
+    _ point: UInt8
+  ) -> Bool {
+    if count == capacity { grow() }
+    let row = values + count * width
+    let limit = r.fieldLimit
+    for j in 0..<n {
+      let f = r.field(cols[j])
+      guard let b = f.baseAddress,
+        let x = FieldParsers.plainDecimal(b, f.count, point: point, readableTo: limit)
+      else { return false }
+      row[j] = x
+    }
+    ticks[count] = Int32(truncatingIfNeeded: tick)
+    days[count] = day
+    lines[count] = Int32(truncatingIfNeeded: line)
+    count += 1
+    return true
+  }
+
   /// Exchanges rows and memory with `other` (same width), so a loader can keep its buffer in a
   /// constant (no reference counting per row) while buffers take turns.
   /// Plain loads and stores, no `swap(&a, &b)`: two overlapping inout accesses to class
@@ -228,6 +253,9 @@ final class Loader {
   let valueCols: UnsafeMutablePointer<Int>
   let valueSlots: UnsafeMutablePointer<Int>
   let valueCount: Int
+  /// Whether a row whose values are all plain decimals may go to the row buffer directly
+  /// (`RowBuffer.appendPlain`): long or single layout, prices with at least one price column.
+  let plainRows: Bool
   /// Longest date field remembered from the previous row.
   static let cachedBytes = 32
   /// The previous row's date bytes and date.
@@ -331,6 +359,10 @@ final class Loader {
       $0.element >= 0
     }
     valueCount = present.count
+    // Row buffer columns are the present slots in order (see `slots`) when the file has prices;
+    // a price among them makes a row of numbers a priced row.
+    plainRows =
+      dialect.layout != .wide && !dialect.returns && !present.isEmpty && present.contains { $0.offset <= 4 }
     valueCols = .allocate(capacity: max(1, present.count))
     valueSlots = .allocate(capacity: max(1, present.count))
     for (k, p) in present.enumerated() {
@@ -557,6 +589,10 @@ final class Loader {
     if nameCol >= 0 && accs[tick].name == nil {
       let s = text(r.field(nameCol)).trimmingSpaces()
       if !s.isEmpty { accs[tick].name = s }
+    }
+    // Plain decimals in every value column (the common case): straight into the row buffer.
+    if plainRows && rows.appendPlain(tick, date.dayNumber, line, r, valueCols, valueCount, decimalPoint) {
+      return flushIfNeeded()
     }
     // Values, in slot order (the first one that is no number rejects the row).
     var vals = (Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan, Double.nan)

@@ -96,6 +96,32 @@ import Testing
     #expect(whole.findings.contains { $0.kind == "possible_split" })
   }
 
+  /// Rows whose values are all plain decimals go to the row buffer directly; a row with any
+  /// other value (a currency sign, thousands separators, an empty or `n/a` field, text) is read
+  /// the general way, in the same file.
+  @Test func plainAndOtherValuesInOneFile() throws {
+    let f = try load(
+      """
+      Date,Ticker,Open,Close,Volume
+      2024-01-02,AAA,10.5,11,1200
+      2024-01-03,AAA,"$1,234.50",-2.25,300
+      2024-01-04,AAA,,12.125,
+      2024-01-05,AAA,n/a,13,7
+      2024-01-08,AAA,abc,14,1
+      2024-01-09,AAA,0.001,15.5,1e3
+      """, name: "P.csv")
+    let s = try #require(f.series.first)
+    #expect(s.dates.map(\.iso) == ["2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-09"])
+    #expect(s.close == [11, -2.25, 12.125, 13, 15.5])
+    #expect(
+      s.open[0] == 10.5 && s.open[1] == 1234.5 && s.open[2].isNaN && s.open[3].isNaN && s.open[4] == 0.001)
+    #expect(
+      s.volume[0] == 1200 && s.volume[1] == 300 && s.volume[2].isNaN && s.volume[3] == 7
+        && s.volume[4] == 1000)
+    #expect(f.rejects.map(\.line) == [6])
+    #expect(f.rejects.first?.reason.contains("\"abc\"") == true)
+  }
+
   @Test func aSinkFailureStopsTheFileAndNamesIt() throws {
     struct Full: Error {}
     var lines = ["Date,Close"]
