@@ -390,37 +390,30 @@ final class BarBlockEncoder {
     let length = fraction > 0 ? intDigits + 1 + fraction : intDigits
     var p = e + length
     var x = m
-    var left = fraction
-    while left >= 2 {
-      let r = Int(x % 100)
-      x /= 100
-      p -= 2
-      p[0] = pairs[2 * r]
-      p[1] = pairs[2 * r + 1]
-      left -= 2
+    let pairs = self.pairs
+    /// Writes the lowest `count` digits of `x` right to left, ending before `p`, two at a time.
+    @inline(__always) func putDigits(_ count: Int) {
+      var left = count
+      while left >= 2 {
+        let r = Int(x % 100)
+        x /= 100
+        p -= 2
+        p[0] = pairs[2 * r]
+        p[1] = pairs[2 * r + 1]
+        left -= 2
+      }
+      if left == 1 {
+        p -= 1
+        p[0] = UInt8(truncatingIfNeeded: 48 + x % 10)
+        x /= 10
+      }
     }
-    if left == 1 {
-      p -= 1
-      p[0] = UInt8(truncatingIfNeeded: 48 + x % 10)
-      x /= 10
-    }
+    putDigits(fraction)
     if fraction > 0 {
       p -= 1
       p[0] = UInt8(ascii: ".")
     }
-    left = intDigits
-    while left >= 2 {
-      let r = Int(x % 100)
-      x /= 100
-      p -= 2
-      p[0] = pairs[2 * r]
-      p[1] = pairs[2 * r + 1]
-      left -= 2
-    }
-    if left == 1 {
-      p -= 1
-      p[0] = UInt8(truncatingIfNeeded: 48 + x % 10)
-    }
+    putDigits(intDigits)
     e += length
     if fraction == 0 && integralFraction {
       e[0] = UInt8(ascii: ".")
