@@ -6,6 +6,46 @@ import CLibCSV
   import Darwin
 #endif
 
+/// Start and end offsets of fields, in two raw buffers that double when full. A tokenizer
+/// loop works on a local copy (its pointers stay in registers) and stores it back when done.
+struct FieldOffsets {
+  private(set) var starts: UnsafeMutablePointer<Int>
+  private(set) var ends: UnsafeMutablePointer<Int>
+  private(set) var capacity: Int
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    starts = .allocate(capacity: capacity)
+    ends = .allocate(capacity: capacity)
+  }
+
+  func deallocate() {
+    starts.deallocate()
+    ends.deallocate()
+  }
+
+  /// Stores field number `count` as `from ..< to` and counts it.
+  @inline(__always) mutating func add(_ from: Int, _ to: Int, _ count: inout Int) {
+    if count == capacity { grow(keeping: count) }
+    starts[count] = from
+    ends[count] = to
+    count &+= 1
+  }
+
+  /// Doubles the room, keeping the first `n` fields.
+  mutating func grow(keeping n: Int) {
+    let s = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
+    s.update(from: starts, count: n)
+    starts.deallocate()
+    starts = s
+    let e = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
+    e.update(from: ends, count: n)
+    ends.deallocate()
+    ends = e
+    capacity *= 2
+  }
+}
+
 /// Streams bytes through libcsv and hands over one record at a time, with the physical line it
 /// started on. Field bytes of the current record are kept in one growable buffer, so a record
 /// costs no allocation. Memory is bounded: a record longer than `maxRecordBytes` is cut off
@@ -17,13 +57,30 @@ final class CSVReader {
   private var capacity: Int
   /// Where the current record's field offsets point: `buffer` (fields copied from libcsv) or the
   /// input itself (fields of a line the fast path tokenized, valid during the record call).
-  private var fieldBase: UnsafePointer<UInt8>
+  private(set) var fieldBase: UnsafePointer<UInt8>
   /// End of the memory that may be read from `fieldBase` on (past the current record's last
   /// field: number parsers read whole words).
   private(set) var fieldLimit: UnsafePointer<UInt8>
-  private(set) var starts: UnsafeMutablePointer<Int>
-  private(set) var ends: UnsafeMutablePointer<Int>
-  private var endsCapacity: Int
+  /// Field offsets (from `fieldBase`) of the current record: those of `own`, or its part of
+  /// the batch (`select`).
+  private(set) var currentStarts: UnsafeMutablePointer<Int>
+  private(set) var currentEnds: UnsafeMutablePointer<Int>
+  /// Field offsets of the record being read by libcsv or `byteRecord`.
+  private var own: FieldOffsets
+  /// Records `blockRecords` and `wordRecord` read, handed over together (`deliverBatch`): record
+  /// `k` has the fields `batchFirst[k] ..< batchFirst[k + 1]` of `batch` (offsets from
+  /// `fieldBase`) and starts on line `batchLines[k]`. Records go to the sink in file order: the
+  /// batch is delivered before any other path reports a record.
+  private var batch: FieldOffsets
+  private(set) var batchFirst: UnsafeMutablePointer<Int>
+  private(set) var batchLines: UnsafeMutablePointer<Int>
+  private(set) var batchCount = 0
+  /// Start offsets of the batch's fields.
+  var batchStarts: UnsafeMutablePointer<Int> { batch.starts }
+  /// End offsets of the batch's fields.
+  var batchEnds: UnsafeMutablePointer<Int> { batch.ends }
+  /// Records a batch holds before it is delivered.
+  static let batchRecords = 512
   /// Bytes of the current record's fields.
   private(set) var used = 0
   /// Number of fields in the current record.
@@ -74,9 +131,13 @@ final class CSVReader {
     buffer = .allocate(capacity: capacity)
     fieldBase = UnsafePointer(buffer)
     fieldLimit = fieldBase + capacity
-    endsCapacity = 64
-    ends = .allocate(capacity: endsCapacity)
-    starts = .allocate(capacity: endsCapacity)
+    own = FieldOffsets(capacity: 64)
+    currentStarts = own.starts
+    currentEnds = own.ends
+    batch = FieldOffsets(capacity: 8 * CSVReader.batchRecords)
+    batchFirst = .allocate(capacity: CSVReader.batchRecords + 1)
+    batchFirst[0] = 0
+    batchLines = .allocate(capacity: CSVReader.batchRecords)
     classes = .allocate(capacity: 256)
     classes.initialize(repeating: 0, count: 256)
     classes[32] = 1
@@ -95,15 +156,17 @@ final class CSVReader {
   deinit {
     csv_free(&parser)
     buffer.deallocate()
-    ends.deallocate()
-    starts.deallocate()
+    own.deallocate()
+    batch.deallocate()
+    batchFirst.deallocate()
+    batchLines.deallocate()
     classes.deallocate()
   }
 
   /// The bytes of field `i` of the current record.
   @inline(__always) func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
-    let start = starts[i]
-    return UnsafeBufferPointer(start: fieldBase + start, count: ends[i] - start)
+    let start = currentStarts[i]
+    return UnsafeBufferPointer(start: fieldBase + start, count: currentEnds[i] - start)
   }
 
   /// Field `i` as bytes (for the sniffer and messages).
@@ -175,45 +238,15 @@ final class CSVReader {
     }
     if let p, n > 0 { (buffer + used).update(from: p.assumingMemoryBound(to: UInt8.self), count: n) }
     used += n
-    if fieldCount == endsCapacity { growFields() }
     fieldBase = UnsafePointer(buffer)
     fieldLimit = fieldBase + capacity
-    starts[fieldCount] = used - n
-    ends[fieldCount] = used
-    fieldCount += 1
-  }
-
-  private func growFields() {
-    let e = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
-    e.update(from: ends, count: fieldCount)
-    ends.deallocate()
-    ends = e
-    let s = UnsafeMutablePointer<Int>.allocate(capacity: endsCapacity * 2)
-    s.update(from: starts, count: fieldCount)
-    starts.deallocate()
-    starts = s
-    endsCapacity *= 2
-  }
-
-  /// Records field `fields` as `start..<end` in the tokenizer's local copies `s` and `e` of
-  /// `starts` and `ends` (both hand paths keep them in registers), growing them when full.
-  @inline(__always) private func appendField(
-    _ start: Int, _ end: Int, _ fields: inout Int, _ s: inout UnsafeMutablePointer<Int>,
-    _ e: inout UnsafeMutablePointer<Int>
-  ) {
-    if fields == endsCapacity {
-      fieldCount = fields
-      growFields()
-      s = starts
-      e = ends
-    }
-    s[fields] = start
-    e[fields] = end
-    fields &+= 1
+    own.add(used - n, used, &fieldCount)
   }
 
   @inline(__always) fileprivate func endRecord(_ c: Int32) {
     if fieldCount > 0 || overflowed {
+      currentStarts = own.starts
+      currentEnds = own.ends
       if !stopped {
         if let sink {
           if !sink._withUnsafeGuaranteedRef({ $0.record(self) }) { stopped = true }
@@ -297,23 +330,148 @@ final class CSVReader {
     var misses = 0
     while i < count {
       if misses < 16 {
+        if count &- i >= 64 {
+          let (next, byByte) = blockRecords(p, i, count)
+          i = next
+          if batchCount == CSVReader.batchRecords {
+            deliverBatch(p, count)
+            continue
+          }
+          if byByte {
+            misses += 1
+            deliverBatch(p, count)
+            i = byteRecord(p, i, count)
+            continue
+          }
+          // The record at `i`, if any, runs into the last 64 bytes.
+          if i == count { break }
+        }
         let next = wordRecord(p, i, count)
         if next >= 0 {
           i = next
+          if batchCount == CSVReader.batchRecords { deliverBatch(p, count) }
           continue
         }
         misses += 1
       }
+      deliverBatch(p, count)
       i = byteRecord(p, i, count)
     }
+    deliverBatch(p, count)
+  }
+
+  /// Reads records from `start` of `fastLines`' input into the batch, classifying 64 bytes at a
+  /// time (`BlockScan`: separators and other bytes below 33 as the bits of two words), until
+  /// the batch is full, fewer than 64 bytes are left, or a record is one `byteRecord` must
+  /// read: it holds such a byte (a space to drop, a control byte) or is longer than
+  /// `maxRecordBytes`. Records are what
+  /// `wordRecord` makes of them. Returns the offset of the first record not read and whether
+  /// it is one for `byteRecord`.
+  private func blockRecords(_ p: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> (Int, Bool) {
+    let scan = BlockScan(delimiter: delimiter)
+    let maxRecord = maxRecordBytes
+    let delimiter = delimiter
+    let crEnds = crEndsLines
+    var offsets = batch
+    var records = batchCount
+    var fields = batchFirst[records]
+    var lineNow = line
+    var recordStart = start
+    var fieldStart = start
+    var i = start
+    defer {
+      line = lineNow
+      batchCount = records
+      batch = offsets
+    }
+    while i &+ 64 <= count {
+      if i &- recordStart > maxRecord { return (recordStart, true) }
+      let (separators, others) = scan.masks(p + i)
+      var m = separators
+      while m != 0 {
+        let bit = m.trailingZeroBitCount
+        let pos = i &+ bit
+        // A byte for `byteRecord` before this separator is in the current record (one in an
+        // earlier record would have stopped the scan there).
+        if others != 0 && others & ((1 &<< UInt64(bit)) &- 1) != 0 { return (recordStart, true) }
+        let c = p[pos]
+        if c == delimiter {
+          offsets.add(fieldStart, pos, &fields)
+          fieldStart = pos &+ 1
+        } else {
+          if pos != recordStart {
+            if pos &+ 1 &- recordStart > maxRecord { return (recordStart, true) }
+            offsets.add(fieldStart, pos, &fields)
+            batchLines[records] = lineNow
+            records &+= 1
+            batchFirst[records] = fields
+          }
+          // (A line end at the record start is a record with no fields: only its line counts.)
+          if c == 10 || (c == 13 && crEnds) { lineNow &+= 1 }
+          recordStart = pos &+ 1
+          fieldStart = recordStart
+          if records == CSVReader.batchRecords { return (recordStart, false) }
+        }
+        m &= m &- 1
+      }
+      // Such a byte after the last separator is in the record that goes on.
+      if others != 0 { return (recordStart, true) }
+      i &+= 64
+    }
+    return (recordStart, false)
+  }
+
+  /// Hands the batch's records to the sink (or one by one to `onRecord`) and empties it. `line`
+  /// stays where tokenizing got to; each record is reported with its own line.
+  private func deliverBatch(_ p: UnsafePointer<UInt8>, _ count: Int) {
+    guard batchCount > 0 else {
+      recordLine = line
+      return
+    }
+    let after = line
+    fieldBase = p
+    fieldLimit = p + count
+    if !stopped {
+      if let sink {
+        if !sink._withUnsafeGuaranteedRef({ $0.records(self) }) { stopped = true }
+      } else {
+        for k in 0..<batchCount {
+          select(k)
+          if !onRecord(self) {
+            stopped = true
+            break
+          }
+        }
+      }
+    }
+    batchCount = 0
+    fieldCount = 0
+    recordBytes = 0
+    line = after
+    recordLine = after
+  }
+
+  /// Makes record `k` of the batch being delivered the current record (`field`, `fieldCount`,
+  /// `recordLine`, `recordBytes`).
+  @inline(__always) func select(_ k: Int) {
+    let f = batchFirst[k]
+    let last = batchFirst[k + 1] - 1
+    currentStarts = batch.starts + f
+    currentEnds = batch.ends + f
+    fieldCount = last + 1 - f
+    recordLine = batchLines[k]
+    line = recordLine
+    // A batch record starts with its first field and ends with its last one's line end.
+    recordBytes = batch.ends[last] + 1 - batch.starts[f]
   }
 
   /// Reads the record at `start` of `fastLines`' input eight bytes at a time when it has no
   /// byte below 33 besides the delimiter, CR and LF (so no spaces to drop, and every byte below
   /// 33 ends a field or the record), is no longer than `maxRecordBytes` and ends before the last
   /// word of the input. Exact byte tests (no carries between bytes) flag delimiters, line ends
-  /// and other low bytes; fields are the gaps between flags. Returns the offset after the
-  /// record's line end, or -1 (nothing was reported) for `byteRecord` to read the record.
+  /// and other low bytes; fields are the gaps between flags. The record goes into the batch (a
+  /// line end at the start, a record with no fields, only counts its line). Returns the offset
+  /// after the record's line end, or -1 (nothing was added) for `byteRecord` to read the record.
   @inline(__always)
   private func wordRecord(_ p: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> Int {
     let ones: UInt64 = 0x0101_0101_0101_0101
@@ -325,11 +483,14 @@ final class CSVReader {
     let maxRecord = maxRecordBytes
     /// High bit of each byte of `y` that is zero.
     @inline(__always) func zeros(_ y: UInt64) -> UInt64 { ~(((y & lows) &+ lows) | y) & highs }
-    fieldBase = p
-    fieldLimit = p + count
-    var s = starts
-    var e = ends
-    var fields = 0
+    var offsets = batch
+    defer { batch = offsets }
+    let first = batchFirst[batchCount]
+    var fields = first
+    /// Counts the line a record ended with (as `endRecord` does).
+    @inline(__always) func lineEnd(_ c: UInt8) {
+      if c == 10 || (c == 13 && crEndsLines) { line &+= 1 }
+    }
     var fieldStart = start
     var i = start
     scan: while i <= count - 8 {
@@ -351,9 +512,9 @@ final class CSVReader {
         if isEnd != 0 {
           let endByte = isEnd.trailingZeroBitCount &>> 3
           let pos = i &+ endByte
-          if fields == 0 && pos == start {
+          if fields == first && pos == start {
             // A line end at the record start: a record with no fields.
-            endRecord(Int32(p[pos]))
+            lineEnd(p[pos])
             return pos &+ 1
           }
           // The fields this word ends before the line end, then the last one.
@@ -361,14 +522,14 @@ final class CSVReader {
           while m != 0 {
             let at = i &+ (m.trailingZeroBitCount &>> 3)
             m &= m &- 1
-            appendField(fieldStart, at, &fields, &s, &e)
+            offsets.add(fieldStart, at, &fields)
             fieldStart = at &+ 1
           }
-          appendField(fieldStart, pos, &fields, &s, &e)
-          fieldCount = fields
-          // Each field's bytes and its delimiter or line end.
-          recordBytes = pos &+ 1 &- start
-          endRecord(Int32(p[pos]))
+          offsets.add(fieldStart, pos, &fields)
+          batchLines[batchCount] = line
+          batchCount &+= 1
+          batchFirst[batchCount] = fields
+          lineEnd(p[pos])
           return pos &+ 1
         }
       }
@@ -376,12 +537,11 @@ final class CSVReader {
       while m != 0 {
         let at = i &+ (m.trailingZeroBitCount &>> 3)
         m &= m &- 1
-        appendField(fieldStart, at, &fields, &s, &e)
+        offsets.add(fieldStart, at, &fields)
         fieldStart = at &+ 1
       }
       i &+= 8
     }
-    fieldCount = 0
     return -1
   }
 
@@ -411,8 +571,7 @@ final class CSVReader {
     var fields = 0
     var bytes = 0
     var cut = false
-    var s = starts
-    var e = ends
+    var offsets = own
     while true {
       // A field: from its first byte that is no space to its last one.
       let first = i
@@ -449,13 +608,14 @@ final class CSVReader {
         cut = true
       } else {
         recordUsed += len
-        appendField(first, last, &fields, &s, &e)
+        offsets.add(first, last, &fields)
       }
       if cls[Int(p[i])] == 2 {
         i += 1
         while cls[Int(p[i])] == 1 { i += 1 }
         continue
       }
+      own = offsets
       fieldCount = fields
       recordBytes = bytes
       if cut {

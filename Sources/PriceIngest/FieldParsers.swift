@@ -264,8 +264,9 @@ enum FieldParsers {
     return v
   }
 
-  /// 10^0 … 10^15, exact in a `Double` (constant data: no lazy initialization).
-  static let powersOfTen: SIMD16<Double> = [
+  /// 10^0 … 10^15, exact in a `Double`. An array of literals is constant data the compiler reads
+  /// directly; a `SIMD16` here was initialized lazily, which cost a `swift_once` call per value.
+  static let powersOfTen: [Double] = [
     1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
   ]
 

@@ -98,7 +98,8 @@ final class Accumulator {
 final class RowBuffer {
   /// Values stored per row.
   let width: Int
-  private(set) var count = 0
+  /// Rows held (set by a loader that appends through `cursor`).
+  var count = 0
   private(set) var capacity = 0
   private(set) var ticks: UnsafeMutablePointer<Int32>
   private(set) var days: UnsafeMutablePointer<Int32>
@@ -175,21 +176,41 @@ final class RowBuffer {
   /// Forgets the rows, keeping the memory.
   func removeAll() { count = 0 }
 
-  /// Appends a row whose values are the `n` fields `cols` of `r` (in this buffer's column
-  /// order), when each is a plain decimal (`FieldParsers.plainDecimal`); otherwise appends
+  /// Where rows go, for a loop that appends in locals and sets `count` when done.
+  struct Cursor {
+    let ticks: UnsafeMutablePointer<Int32>
+    let days: UnsafeMutablePointer<Int32>
+    let lines: UnsafeMutablePointer<Int32>
+    /// `width` values per row.
+    let values: UnsafeMutablePointer<Double>
+    var count: Int
+  }
+
+  /// The buffer's memory and row count (valid until it grows or swaps contents).
+  var cursor: Cursor { Cursor(ticks: ticks, days: days, lines: lines, values: values, count: count) }
+
+  /// Makes room for `extra` more rows.
+  func reserve(_ extra: Int) {
+    while count + extra > capacity { grow() }
+  }
+
+  /// Appends a row whose values are the `n` fields `cols` of a record (in this buffer's column
+  /// order; field `c` is `base + starts[c] ..< base + ends[c]`, and bytes up to `limit` may be
+  /// read), when each is a plain decimal (`FieldParsers.plainDecimal`); otherwise appends
   /// nothing and returns `false` (the caller reads the row the general way).
   @inline(__always)
   func appendPlain(
-    _ tick: Int, _ day: Int32, _ line: Int, _ r: CSVReader, _ cols: UnsafePointer<Int>, _ n: Int,
+    _ tick: Int, _ day: Int32, _ line: Int, _ base: UnsafePointer<UInt8>, _ starts: UnsafePointer<Int>,
+    _ ends: UnsafePointer<Int>, _ limit: UnsafePointer<UInt8>, _ cols: UnsafePointer<Int>, _ n: Int,
     _ point: UInt8
   ) -> Bool {
     if count == capacity { grow() }
     let row = values + count * width
-    let limit = r.fieldLimit
     for j in 0..<n {
-      let f = r.field(cols[j])
-      guard let b = f.baseAddress,
-        let x = FieldParsers.plainDecimal(b, f.count, point: point, readableTo: limit)
+      let c = cols[j]
+      guard
+        let x = FieldParsers.plainDecimal(
+          base + starts[c], ends[c] &- starts[c], point: point, readableTo: limit)
       else { return false }
       row[j] = x
     }
@@ -346,11 +367,13 @@ final class Loader {
       reused.removeAll()
       rows = reused
     } else {
-      // A streaming loader holds up to `flushRows` rows (and a record's more) between flushes:
+      // A streaming loader holds up to `flushRows` rows (and a batch's more) between flushes:
       // room for them at once, so the buffer is not copied while it grows (pages never written
       // are never touched).
       rows = RowBuffer(
-        slots: slots, capacity: chunk ? options.chunkBytes / 16 : (flushRows.map { $0 + 256 } ?? 1024))
+        slots: slots,
+        capacity: chunk
+          ? options.chunkBytes / 16 : (flushRows.map { $0 + CSVReader.batchRecords + 256 } ?? 1024))
     }
     settler = Settler(
       file: file, dateColumn: dateCol + 1, showsTicker: dialect.layout == .long, delimiter: dialect.delimiter,
@@ -454,6 +477,138 @@ final class Loader {
     return true
   }
 
+  /// The date written in the `count` bytes at `base` (`nil`: not a date in the file's format).
+  @inline(__always) func date(_ base: UnsafePointer<UInt8>, _ count: Int) -> CivilDate? {
+    // Rows of one day often follow each other: the previous row's date when the bytes match.
+    if count == lastDateCount && sameBytes(base, lastDateBytes, count) { return lastDate }
+    if lastDateDay > 0 && count == 10 && sameBytes(base, lastDateBytes, 8),
+      case let (a, b) = (base[8] &- 48, base[9] &- 48), a < 10 && b < 10,
+      case let day = Int(a) * 10 + Int(b), day >= 1 && day <= 28
+    {
+      // Same `YYYY-MM-` as the previous plain ISO date, a day every month has: the date is
+      // that many days on (what `parseDate` returns for it).
+      let d = lastDate.adding(days: day - lastDateDay)
+      lastDateBytes[8] = base[8]
+      lastDateBytes[9] = base[9]
+      lastDate = d
+      lastDateDay = day
+      return d
+    }
+    let parsed = FieldParsers.parseDate(base, count, dateFormat)
+    lastDateDay = 0
+    if let d = parsed, count <= Loader.cachedBytes {
+      lastDateBytes.update(from: base, count: count)
+      lastDateCount = count
+      lastDate = d
+      if dateFormat == .yearMonthDay && count == 10 && Loader.isPlainISO(base) {
+        lastDateDay = Int(base[8] - 48) * 10 + Int(base[9] - 48)
+      }
+    }
+    return parsed
+  }
+
+  /// The `tickerBytes` entry of ticker bytes `tf`, or -1 when the file has not named it yet:
+  /// the previous row's when the bytes are the same, else the one that followed it last time
+  /// (files repeat their tickers in one order each day), else looked up by bytes.
+  @inline(__always) func knownEntry(_ tf: UnsafeBufferPointer<UInt8>) -> Int {
+    let table = tickerBytes
+    let last = lastEntry
+    if last >= 0 {
+      if table.matches(last, tf) { return last }
+      let guess = table.follower(last)
+      if guess >= 0 && table.matches(guess, tf) {
+        lastEntry = guess
+        return guess
+      }
+    }
+    let found = table.entry(tf, hash: ByteTable.hash(tf))
+    if found >= 0 {
+      if last >= 0 { table.setFollower(last, found) }
+      lastEntry = found
+    }
+    return found
+  }
+
+  /// Handles the records of the reader's batch in order (see `CSVReader.deliverBatch`); returns
+  /// `false` to stop (a sink failed). A row of the common kind (past the header, as many fields
+  /// as the header, a date, a ticker seen before and plain decimals) is stored right here, with
+  /// the row buffer's pointers in locals; anything else goes through `record`, which reads it
+  /// from scratch.
+  func records(_ r: CSVReader) -> Bool {
+    let n = r.batchCount
+    guard plainRows && nameCol < 0 else {
+      for k in 0..<n {
+        r.select(k)
+        if !record(r) { return false }
+      }
+      return true
+    }
+    let base = r.fieldBase
+    let limit = r.fieldLimit
+    let starts = r.batchStarts
+    let ends = r.batchEnds
+    let first = r.batchFirst
+    let lines = r.batchLines
+    let (width, dateCol, tickerCol, tableLine, headerLine) = (
+      width, dateCol, tickerCol, tableLine, headerLine
+    )
+    let (cols, valueCount, point) = (valueCols, valueCount, decimalPoint)
+    let flushAt = flushRows ?? .max
+    let rows = rows
+    let rowWidth = rows.width
+    rows.reserve(n)
+    var out = rows.cursor
+    var stored = 0
+    /// Hands the rows stored here to the buffer (before anything else touches it).
+    @inline(__always) func commit() {
+      rows.count = out.count
+      rowsRead &+= stored
+      stored = 0
+    }
+    for k in 0..<n {
+      let f = first[k]
+      let line = lines[k]
+      plain: if first[k + 1] &- f == width && line >= tableLine && line != headerLine {
+        let s = starts + f
+        let e = ends + f
+        guard let date = date(base + s[dateCol], e[dateCol] &- s[dateCol]) else { break plain }
+        var tick = 0
+        if tickerCol >= 0 {
+          let entry = knownEntry(
+            UnsafeBufferPointer(start: base + s[tickerCol], count: e[tickerCol] &- s[tickerCol]))
+          if entry < 0 { break plain }
+          tick = tickerBytes.value(entry)
+        }
+        let row = out.values + out.count &* rowWidth
+        for j in 0..<valueCount {
+          let c = cols[j]
+          guard let x = FieldParsers.plainDecimal(base + s[c], e[c] &- s[c], point: point, readableTo: limit)
+          else { break plain }
+          row[j] = x
+        }
+        out.ticks[out.count] = Int32(truncatingIfNeeded: tick)
+        out.days[out.count] = date.dayNumber
+        out.lines[out.count] = Int32(truncatingIfNeeded: line)
+        out.count &+= 1
+        stored &+= 1
+        if out.count >= flushAt {
+          commit()
+          if !flush() { return false }
+          rows.reserve(n &- k)
+          out = rows.cursor
+        }
+        continue
+      }
+      commit()
+      r.select(k)
+      if !record(r) { return false }
+      rows.reserve(n &- k)
+      out = rows.cursor
+    }
+    commit()
+    return true
+  }
+
   /// Handles one record; returns `false` to stop (a sink failed).
   func record(_ r: CSVReader) -> Bool {
     let line = r.recordLine
@@ -489,37 +644,7 @@ final class Loader {
       }
     }
     let df = r.field(dateCol)
-    var parsed: CivilDate? = nil
-    if let base = df.baseAddress {
-      // Rows of one day often follow each other: the previous row's date when the bytes match.
-      if df.count == lastDateCount && sameBytes(base, lastDateBytes, df.count) {
-        parsed = lastDate
-      } else if lastDateDay > 0 && df.count == 10 && sameBytes(base, lastDateBytes, 8),
-        case let (a, b) = (base[8] &- 48, base[9] &- 48), a < 10 && b < 10,
-        case let day = Int(a) * 10 + Int(b), day >= 1 && day <= 28
-      {
-        // Same `YYYY-MM-` as the previous plain ISO date, a day every month has: the date is
-        // that many days on (what `parseDate` returns for it).
-        let d = lastDate.adding(days: day - lastDateDay)
-        parsed = d
-        lastDateBytes[8] = base[8]
-        lastDateBytes[9] = base[9]
-        lastDate = d
-        lastDateDay = day
-      } else {
-        parsed = FieldParsers.parseDate(base, df.count, dateFormat)
-        lastDateDay = 0
-        if let d = parsed, df.count <= Loader.cachedBytes {
-          lastDateBytes.update(from: base, count: df.count)
-          lastDateCount = df.count
-          lastDate = d
-          if dateFormat == .yearMonthDay && df.count == 10 && Loader.isPlainISO(base) {
-            lastDateDay = Int(base[8] - 48) * 10 + Int(base[9] - 48)
-          }
-        }
-      }
-    }
-    guard let date = parsed else {
+    guard let dateBase = df.baseAddress, let date = date(dateBase, df.count) else {
       let v = text(df)
       let why =
         v.isEmpty
@@ -542,45 +667,34 @@ final class Loader {
       }
       return flushIfNeeded()
     }
-    // Security: the previous row's when the bytes are the same, else the one that followed it
-    // last time (files repeat their tickers in one order each day), else looked up by bytes.
+    // Security: one seen before (`knownEntry`), else a new one.
     var tick = 0
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
       let table = tickerBytes
-      var e = lastEntry
-      if e < 0 || !table.matches(e, tf) {
-        let guess = e < 0 ? -1 : table.follower(e)
-        if guess >= 0 && table.matches(guess, tf) {
-          e = guess
-        } else {
-          let h = ByteTable.hash(tf)
-          var found = table.entry(tf, hash: h)
-          if found < 0 {
-            guard let s = String(validating: tf, as: UTF8.self) else {
-              invalidUTF8Line = invalidUTF8Line ?? line
-              reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
-              return true
-            }
-            let key = s.trimmingSpaces()
-            if key.isEmpty {
-              reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
-              return true
-            }
-            if let i = tickerIndex[key] {
-              tick = i
-            } else {
-              let (t, ex) = resolve(key)
-              tick = accs.count + unmadeSeeds
-              accs.append(Accumulator(ticker: t, exchange: ex))
-              tickerIndex[key] = tick
-              keys.append(key)
-            }
-            found = table.insert(tf, hash: h, value: tick)
-          }
-          if lastEntry >= 0 { table.setFollower(lastEntry, found) }
-          e = found
+      var e = knownEntry(tf)
+      if e < 0 {
+        guard let s = String(validating: tf, as: UTF8.self) else {
+          invalidUTF8Line = invalidUTF8Line ?? line
+          reject(line, tickerCol + 1, "ticker is not valid UTF-8 text")
+          return true
         }
+        let key = s.trimmingSpaces()
+        if key.isEmpty {
+          reject(line, tickerCol + 1, "empty ticker in \(header(tickerCol))")
+          return true
+        }
+        if let i = tickerIndex[key] {
+          tick = i
+        } else {
+          let (t, ex) = resolve(key)
+          tick = accs.count + unmadeSeeds
+          accs.append(Accumulator(ticker: t, exchange: ex))
+          tickerIndex[key] = tick
+          keys.append(key)
+        }
+        e = table.insert(tf, hash: ByteTable.hash(tf), value: tick)
+        if lastEntry >= 0 { table.setFollower(lastEntry, e) }
         lastEntry = e
       }
       tick = table.value(e)
@@ -591,7 +705,12 @@ final class Loader {
       if !s.isEmpty { accs[tick].name = s }
     }
     // Plain decimals in every value column (the common case): straight into the row buffer.
-    if plainRows && rows.appendPlain(tick, date.dayNumber, line, r, valueCols, valueCount, decimalPoint) {
+    if plainRows
+      && rows.appendPlain(
+        tick, date.dayNumber, line, r.fieldBase, r.currentStarts, r.currentEnds, r.fieldLimit, valueCols,
+        valueCount,
+        decimalPoint)
+    {
       return flushIfNeeded()
     }
     // Values, in slot order (the first one that is no number rejects the row).

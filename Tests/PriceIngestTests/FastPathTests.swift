@@ -88,6 +88,74 @@ import Testing
     }
   }
 
+  /// Long inputs of mostly ordinary bytes with few separators, spaces, tabs and control bytes,
+  /// in pieces of up to a few hundred bytes: records run across the 64-byte blocks of
+  /// `blockRecords`, across slices, into the last 64 bytes of a slice and past small record
+  /// limits; both tokenizers report the same.
+  @Test func blockTokenizerMatchesLibcsvOnLongInput() {
+    var rng = Rng(state: 2024)
+    for round in 0..<1500 {
+      var bytes: [UInt8] = []
+      let length = 64 + rng.next(round % 5 == 0 ? 6000 : 700)
+      let lineLength = 1 + rng.next(round % 4 == 0 ? 200 : 40)
+      let rare = round % 3 == 0 ? 400 : 4000
+      while bytes.count < length {
+        let r = rng.next(rare)
+        let b: UInt8
+        switch r {
+        case 0: b = 32
+        case 1: b = 9
+        case 2: b = 13
+        case 3: b = 1
+        case 4: b = 10
+        default:
+          b = rng.next(lineLength) == 0 ? 10 : (rng.next(6) == 0 ? 44 : UInt8(97 + rng.next(26)))
+        }
+        bytes.append(b)
+      }
+      var pieces: [Int] = []
+      for _ in 0..<8 { pieces.append(1 + rng.next(round % 2 == 0 ? 400 : 130)) }
+      let cr = round % 7 == 0
+      let maxRecord = round % 6 == 0 ? 1 + rng.next(120) : 1 << 20
+      let stop = round % 11 == 0 ? 1 + rng.next(40) : Int.max
+      let a = Self.transcript(
+        bytes, pieces: pieces, fast: false, crEndsLines: cr, maxRecord: maxRecord, stopAfter: stop)
+      let b = Self.transcript(
+        bytes, pieces: pieces, fast: true, crEndsLines: cr, maxRecord: maxRecord, stopAfter: stop)
+      #expect(a == b, "round \(round): \(bytes)")
+      if a != b { return }
+    }
+  }
+
+  /// `BlockScan` flags exactly the bytes a byte-by-byte test flags, with its vector and its
+  /// word implementation, for every byte value in every position and for several delimiters.
+  @Test func blockScanFlagsEachByteExactly() {
+    var rng = Rng(state: 5)
+    for delimiter: UInt8 in [44, 59, 9, 32, 124, 0xFF] {
+      let scan = BlockScan(delimiter: delimiter)
+      for round in 0..<600 {
+        // Every byte value lands in every position over the rounds.
+        let block = (0..<64).map { k in round < 256 ? UInt8((round + k * 7) & 0xFF) : UInt8(rng.next(256)) }
+        var separators: UInt64 = 0
+        var others: UInt64 = 0
+        for (k, b) in block.enumerated() {
+          if b == delimiter || b == 10 || b == 13 {
+            separators |= 1 << UInt64(k)
+          } else if b < 33 {
+            others |= 1 << UInt64(k)
+          }
+        }
+        block.withUnsafeBufferPointer { p in
+          guard let base = p.baseAddress else { return }
+          let word = scan.wordMasks(base)
+          #expect(word.separators == separators && word.others == others, "delimiter \(delimiter) \(block)")
+          let any = scan.masks(base)
+          #expect(any.separators == separators && any.others == others, "delimiter \(delimiter) \(block)")
+        }
+      }
+    }
+  }
+
   @Test func handTokenizerMatchesLibcsvOnHostileLines() {
     let cases: [String] = [
       "Date,Ticker,Close\n2024-01-02,AAA,1.5\n",
