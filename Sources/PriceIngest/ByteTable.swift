@@ -17,6 +17,8 @@ final class ByteTable {
     var entry: Int32
   }
 
+  /// The keys' bytes one after another, with 8 zero bytes of room past `keyCapacity` (a key
+  /// is compared a word at a time).
   private var keys: UnsafeMutablePointer<UInt8>
   private var keyCapacity = 4096
   private var keyCount = 0
@@ -35,7 +37,7 @@ final class ByteTable {
     slots = .allocate(capacity: 1024)
     slots.initialize(repeating: Slot(hash: 0, entry: -1), count: 1024)
     mask = 1023
-    keys = .allocate(capacity: keyCapacity)
+    keys = ByteTable.keyMemory(keyCapacity)
     starts = .allocate(capacity: entryCapacity)
     lengths = .allocate(capacity: entryCapacity)
     values = .allocate(capacity: entryCapacity)
@@ -50,8 +52,8 @@ final class ByteTable {
     mask = other.mask
     keyCapacity = other.keyCapacity
     keyCount = other.keyCount
-    keys = .allocate(capacity: keyCapacity)
-    keys.initialize(from: other.keys, count: keyCount)
+    keys = ByteTable.keyMemory(keyCapacity)
+    keys.update(from: other.keys, count: keyCount)
     entryCapacity = other.entryCapacity
     count = other.count
     starts = .allocate(capacity: entryCapacity)
@@ -80,6 +82,33 @@ final class ByteTable {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
     return h
+  }
+
+  /// Zeroed memory for `capacity` key bytes and the 8 past them.
+  private static func keyMemory(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+    let k = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 8)
+    k.initialize(repeating: 0, count: capacity + 8)
+    return k
+  }
+
+  /// `matches(_:_:)` for a key with the bytes up to `limit` readable: a key of at most 8 bytes
+  /// is compared as one word.
+  @inline(__always) func matches(
+    _ e: Int, _ key: UnsafeBufferPointer<UInt8>, readableTo limit: UnsafePointer<UInt8>
+  )
+    -> Bool
+  {
+    let n = key.count
+    guard Int(lengths[e]) == n else { return false }
+    guard let qb = key.baseAddress else { return true }
+    if n <= 8 && qb.distance(to: limit) >= 8 {
+      let a = UnsafeRawPointer(keys + Int(starts[e])).loadUnaligned(as: UInt64.self)
+      let b = UnsafeRawPointer(qb).loadUnaligned(as: UInt64.self)
+      // The key's bytes are the low `n` bytes of a little-endian word.
+      let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: n &* 8)) &- 1
+      return UInt64(littleEndian: a ^ b) & mask == 0
+    }
+    return matches(e, key)
   }
 
   /// Whether entry `e`'s key is `key`.
@@ -128,7 +157,7 @@ final class ByteTable {
     if keyCount + key.count > keyCapacity {
       var c = keyCapacity * 2
       while c < keyCount + key.count { c *= 2 }
-      let k = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
+      let k = ByteTable.keyMemory(c)
       k.update(from: keys, count: keyCount)
       keys.deallocate()
       keys = k

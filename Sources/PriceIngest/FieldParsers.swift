@@ -305,57 +305,49 @@ enum FieldParsers {
     return neg ? -v : v
   }
 
-  /// `plainDecimal` when the bytes from `p` up to `limit` may be read: a field of at most 8
-  /// bytes after an optional minus sign is read a word at a time (one compare finds the point,
-  /// a few multiplies add the digits up); anything else, or a field the word path is not sure
-  /// of, goes through `plainDecimal`'s loop. The same value or `nil` either way.
+  /// `plainDecimal` when the bytes from `p` up to `limit` may be read: a field of 1 to 8 bytes
+  /// with 8 bytes readable is read as one word (`shortDecimal`); anything else, or a field the
+  /// word does not settle (a sign, say), goes through `plainDecimal`'s loop. The same value or
+  /// `nil` either way.
   @inline(__always)
   static func plainDecimal(
     _ p: UnsafePointer<UInt8>, _ n: Int, point: UInt8, readableTo limit: UnsafePointer<UInt8>
   ) -> Double? {
-    if n >= 1 && n <= 9 {
-      let neg = p[0] == 45
-      let q = neg ? p + 1 : p
-      let m = neg ? n - 1 : n
-      if m >= 1 && m <= 8 && q.distance(to: limit) >= 8, let v = eightBytes(q, m, point: point) {
-        return neg ? -v : v
-      }
+    if UInt(bitPattern: n &- 1) < 8 && p.distance(to: limit) >= 8, let v = shortDecimal(p, n, point: point) {
+      return v
     }
     return plainDecimal(p, n, point: point)
   }
 
-  /// `[digits][point][digits]` in the `m` (1 to 8) bytes at `p`, with 8 bytes readable there;
-  /// `nil` for anything else (no digit, a second point, another byte).
+  /// `[digits][point][digits]` in the `n` (1 to 8) bytes at `p`, with 8 bytes readable there;
+  /// `nil` for anything else (a sign, no digit, a second point, another byte). The bytes become
+  /// digit values in one word, the field moved to its top (the bytes past it drop out, and
+  /// leading zero digits come in), the point is taken out, and three multiplies add the eight
+  /// digits up.
   @inline(__always)
-  static func eightBytes(_ p: UnsafePointer<UInt8>, _ m: Int, point: UInt8) -> Double? {
+  static func shortDecimal(_ p: UnsafePointer<UInt8>, _ n: Int, point: UInt8) -> Double? {
     let ones: UInt64 = 0x0101_0101_0101_0101
-    var x = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
-    if m < 8 { x &= (1 &<< (UInt64(m) &* 8)) &- 1 }
-    // The lowest byte equal to the point (the lowest flag of this zero-byte test is exact; the
-    // bytes past the field are zero, so they never match).
-    let d = x ^ (ones &* UInt64(point))
-    let flags = (d &- ones) & ~d & 0x8080_8080_8080_8080
-    var digits = m
+    // A digit byte XOR "0" is its value (0 to 9); every other byte gives 10 or more.
+    let loaded = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    var v = (loaded ^ (ones &* 0x30)) &<< (UInt64(truncatingIfNeeded: 8 &- n) &* 8)
     var frac = 0
+    // The first point: the lowest flag of this zero-byte test is exact (the bytes that came in
+    // are zero, which is not the point's value).
+    let d = v ^ (ones &* UInt64(point ^ 0x30))
+    let flags = (d &- ones) & ~d & 0x8080_8080_8080_8080
     if flags != 0 {
-      let k = flags.trailingZeroBitCount >> 3
-      if k < m {
-        // Drop the point byte: the bytes after it move down one.
-        let low: UInt64 = (1 &<< (UInt64(k) &* 8)) &- 1
-        x = (x & low) | ((x >> 8) & ~low)
-        digits = m - 1
-        frac = m - 1 - k
-      }
+      if n == 1 { return nil }
+      let k = UInt64(truncatingIfNeeded: flags.trailingZeroBitCount >> 3)
+      // Drop the point byte: the bytes below it (leading digits) move up one.
+      let below: UInt64 = (1 &<< (k &* 8)) &- 1
+      v = (v & ~(below | (0xFF &<< (k &* 8)))) | ((v & below) &<< 8)
+      frac = 7 &- Int(k)
     }
-    if digits == 0 { return nil }
-    // Right-align the digits in the word behind leading '0' bytes.
-    let pad = UInt64(8 - digits) &* 8
-    let z = (x &<< pad) | (0x3030_3030_3030_3030 & ((1 &<< pad) &- 1))
-    let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
-    guard (z & nibbles) | (((z &+ 0x0606_0606_0606_0606) & nibbles) >> 4) == 0x3333_3333_3333_3333 else {
+    // Every byte a digit value: below 10 (high bit clear, and adding 118 stays below 128).
+    guard (((v & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7676_7676_7676_7676) | v) & 0x8080_8080_8080_8080 == 0 else {
       return nil
     }
-    var v = z &- 0x3030_3030_3030_3030
+    // Pairs, then fours, then eight digits (the first byte is the most significant digit).
     v = (v &* 10) &+ (v >> 8)
     v =
       (((v & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064)

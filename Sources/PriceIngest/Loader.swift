@@ -507,16 +507,19 @@ final class Loader {
     return parsed
   }
 
-  /// The `tickerBytes` entry of ticker bytes `tf`, or -1 when the file has not named it yet:
-  /// the previous row's when the bytes are the same, else the one that followed it last time
-  /// (files repeat their tickers in one order each day), else looked up by bytes.
-  @inline(__always) func knownEntry(_ tf: UnsafeBufferPointer<UInt8>) -> Int {
+  /// The `tickerBytes` entry of ticker bytes `tf` (bytes up to `limit` readable), or -1 when
+  /// the file has not named it yet: the previous row's when the bytes are the same, else the
+  /// one that followed it last time (files repeat their tickers in one order each day), else
+  /// looked up by bytes.
+  @inline(__always) func knownEntry(_ tf: UnsafeBufferPointer<UInt8>, readableTo limit: UnsafePointer<UInt8>)
+    -> Int
+  {
     let table = tickerBytes
     let last = lastEntry
     if last >= 0 {
-      if table.matches(last, tf) { return last }
+      if table.matches(last, tf, readableTo: limit) { return last }
       let guess = table.follower(last)
-      if guess >= 0 && table.matches(guess, tf) {
+      if guess >= 0 && table.matches(guess, tf, readableTo: limit) {
         lastEntry = guess
         return guess
       }
@@ -575,7 +578,8 @@ final class Loader {
         var tick = 0
         if tickerCol >= 0 {
           let entry = knownEntry(
-            UnsafeBufferPointer(start: base + s[tickerCol], count: e[tickerCol] &- s[tickerCol]))
+            UnsafeBufferPointer(start: base + s[tickerCol], count: e[tickerCol] &- s[tickerCol]),
+            readableTo: limit)
           if entry < 0 { break plain }
           tick = tickerBytes.value(entry)
         }
@@ -672,7 +676,7 @@ final class Loader {
     if tickerCol >= 0 {
       let tf = r.field(tickerCol)
       let table = tickerBytes
-      var e = knownEntry(tf)
+      var e = knownEntry(tf, readableTo: r.fieldLimit)
       if e < 0 {
         guard let s = String(validating: tf, as: UTF8.self) else {
           invalidUTF8Line = invalidUTF8Line ?? line
