@@ -17,8 +17,7 @@ final class ByteTable {
     var entry: Int32
   }
 
-  /// The keys' bytes one after another, with 8 zero bytes of room past `keyCapacity` (a key
-  /// is compared a word at a time).
+  /// The keys' bytes one after another.
   private var keys: UnsafeMutablePointer<UInt8>
   private var keyCapacity = 4096
   private var keyCount = 0
@@ -29,6 +28,8 @@ final class ByteTable {
   private var lengths: UnsafeMutablePointer<Int32>
   private var values: UnsafeMutablePointer<Int32>
   private var followers: UnsafeMutablePointer<Int32>
+  /// Per entry: its key's first 8 bytes as a little-endian word, zero past the key.
+  private var prefixes: UnsafeMutablePointer<UInt64>
   private var entryCapacity = 256
   /// Number of entries.
   private(set) var count = 0
@@ -37,11 +38,12 @@ final class ByteTable {
     slots = .allocate(capacity: 1024)
     slots.initialize(repeating: Slot(hash: 0, entry: -1), count: 1024)
     mask = 1023
-    keys = ByteTable.keyMemory(keyCapacity)
+    keys = .allocate(capacity: keyCapacity)
     starts = .allocate(capacity: entryCapacity)
     lengths = .allocate(capacity: entryCapacity)
     values = .allocate(capacity: entryCapacity)
     followers = .allocate(capacity: entryCapacity)
+    prefixes = .allocate(capacity: entryCapacity)
   }
 
   /// A table with the same entries as `other` (its own memory).
@@ -52,18 +54,20 @@ final class ByteTable {
     mask = other.mask
     keyCapacity = other.keyCapacity
     keyCount = other.keyCount
-    keys = ByteTable.keyMemory(keyCapacity)
-    keys.update(from: other.keys, count: keyCount)
+    keys = .allocate(capacity: keyCapacity)
+    keys.initialize(from: other.keys, count: keyCount)
     entryCapacity = other.entryCapacity
     count = other.count
     starts = .allocate(capacity: entryCapacity)
     lengths = .allocate(capacity: entryCapacity)
     values = .allocate(capacity: entryCapacity)
     followers = .allocate(capacity: entryCapacity)
+    prefixes = .allocate(capacity: entryCapacity)
     starts.initialize(from: other.starts, count: count)
     lengths.initialize(from: other.lengths, count: count)
     values.initialize(from: other.values, count: count)
     followers.initialize(from: other.followers, count: count)
+    prefixes.initialize(from: other.prefixes, count: count)
   }
 
   /// A copy of the table (a few memory copies, no hashing).
@@ -76,6 +80,7 @@ final class ByteTable {
     lengths.deallocate()
     values.deallocate()
     followers.deallocate()
+    prefixes.deallocate()
   }
 
   @inline(__always) static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -84,31 +89,16 @@ final class ByteTable {
     return h
   }
 
-  /// Zeroed memory for `capacity` key bytes and the 8 past them.
-  private static func keyMemory(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
-    let k = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 8)
-    k.initialize(repeating: 0, count: capacity + 8)
-    return k
+  /// The first `n` (at most 8) bytes at `p` as a little-endian word, zero past them, reading 8
+  /// bytes (they must be readable): what `prefix(of:)` holds for a key of those bytes.
+  @inline(__always) static func word(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+    let x = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+    return n >= 8 ? x : x & ((1 &<< UInt64(truncatingIfNeeded: n &* 8)) &- 1)
   }
 
-  /// `matches(_:_:)` for a key with the bytes up to `limit` readable: a key of at most 8 bytes
-  /// is compared as one word.
-  @inline(__always) func matches(
-    _ e: Int, _ key: UnsafeBufferPointer<UInt8>, readableTo limit: UnsafePointer<UInt8>
-  )
-    -> Bool
-  {
-    let n = key.count
-    guard Int(lengths[e]) == n else { return false }
-    guard let qb = key.baseAddress else { return true }
-    if n <= 8 && qb.distance(to: limit) >= 8 {
-      let a = UnsafeRawPointer(keys + Int(starts[e])).loadUnaligned(as: UInt64.self)
-      let b = UnsafeRawPointer(qb).loadUnaligned(as: UInt64.self)
-      // The key's bytes are the low `n` bytes of a little-endian word.
-      let mask: UInt64 = n == 8 ? ~0 : (1 &<< UInt64(truncatingIfNeeded: n &* 8)) &- 1
-      return UInt64(littleEndian: a ^ b) & mask == 0
-    }
-    return matches(e, key)
+  /// Whether entry `e`'s key is the `n` (at most 8) bytes whose `word` is `w`.
+  @inline(__always) func isKey(_ e: Int, word w: UInt64, count n: Int) -> Bool {
+    prefixes[e] == w && Int(lengths[e]) == n
   }
 
   /// Whether entry `e`'s key is `key`.
@@ -157,7 +147,7 @@ final class ByteTable {
     if keyCount + key.count > keyCapacity {
       var c = keyCapacity * 2
       while c < keyCount + key.count { c *= 2 }
-      let k = ByteTable.keyMemory(c)
+      let k = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
       k.update(from: keys, count: keyCount)
       keys.deallocate()
       keys = k
@@ -169,6 +159,9 @@ final class ByteTable {
     lengths[e] = Int32(key.count)
     values[e] = Int32(value)
     followers[e] = -1
+    var prefix: UInt64 = 0
+    for (j, c) in key.prefix(8).enumerated() { prefix |= UInt64(c) << UInt64(8 * j) }
+    prefixes[e] = prefix
     var i = Int(truncatingIfNeeded: h) & mask
     while slots[i].entry >= 0 { i = (i + 1) & mask }
     slots[i] = Slot(hash: h, entry: Int32(e))
@@ -190,6 +183,10 @@ final class ByteTable {
     lengths = move(lengths)
     values = move(values)
     followers = move(followers)
+    let p = UnsafeMutablePointer<UInt64>.allocate(capacity: c)
+    p.update(from: prefixes, count: count)
+    prefixes.deallocate()
+    prefixes = p
     entryCapacity = c
   }
 

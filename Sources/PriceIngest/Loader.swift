@@ -510,16 +510,23 @@ final class Loader {
   /// The `tickerBytes` entry of ticker bytes `tf` (bytes up to `limit` readable), or -1 when
   /// the file has not named it yet: the previous row's when the bytes are the same, else the
   /// one that followed it last time (files repeat their tickers in one order each day), else
-  /// looked up by bytes.
+  /// looked up by bytes. A ticker of up to 8 bytes is compared as one word.
   @inline(__always) func knownEntry(_ tf: UnsafeBufferPointer<UInt8>, readableTo limit: UnsafePointer<UInt8>)
     -> Int
   {
     let table = tickerBytes
     let last = lastEntry
     if last >= 0 {
-      if table.matches(last, tf, readableTo: limit) { return last }
+      let n = tf.count
+      let base = tf.baseAddress ?? limit
+      let short = n <= 8 && base.distance(to: limit) >= 8
+      let w = short ? ByteTable.word(base, n) : 0
+      @inline(__always) func isTicker(_ e: Int) -> Bool {
+        short ? table.isKey(e, word: w, count: n) : table.matches(e, tf)
+      }
+      if isTicker(last) { return last }
       let guess = table.follower(last)
-      if guess >= 0 && table.matches(guess, tf, readableTo: limit) {
+      if guess >= 0 && isTicker(guess) {
         lastEntry = guess
         return guess
       }
