@@ -47,88 +47,59 @@ extension Settler {
     let threshold = jumpThreshold
     let inside = (low: (1 - threshold) * (1 + 1e-9), high: (1 + threshold) * (1 - 1e-9))
     // The state carried from row to row, in locals for the loop (a class's properties are read
-    // and written through memory at every use).
+    // and written through memory at every use). No previous day is `Int.min`.
+    let none = Int.min
     var (nonPositive, missingClose, nonSession) = (acc.nonPositive, acc.missingClose, acc.nonSession)
-    var (gapPrev, gapRuns, gapSessions, jumpPrev) = (acc.gapPrev, acc.gapRuns, acc.gapSessions, acc.jumpPrev)
+    var (gapRuns, gapSessions) = (acc.gapRuns, acc.gapSessions)
+    var gapDay = acc.gapPrev.map { Int($0.dayNumber) } ?? none
+    var jumpDay = acc.jumpPrev.map { Int($0.0.dayNumber) } ?? none
+    var jumpValue = acc.jumpPrev?.1 ?? .nan
     defer {
       (acc.nonPositive, acc.missingClose, acc.nonSession) = (nonPositive, missingClose, nonSession)
-      (acc.gapPrev, acc.gapRuns, acc.gapSessions, acc.jumpPrev) = (gapPrev, gapRuns, gapSessions, jumpPrev)
+      (acc.gapRuns, acc.gapSessions) = (gapRuns, gapSessions)
+      acc.gapPrev = gapDay == none ? nil : CivilDate(dayNumber: Int32(truncatingIfNeeded: gapDay))
+      acc.jumpPrev =
+        jumpDay == none ? nil : (CivilDate(dayNumber: Int32(truncatingIfNeeded: jumpDay)), jumpValue)
     }
+    let examples = Settler.examplesPerKind
+    // Rare events are written up out of line, so the loop keeps its state in registers.
     for i in 0..<n {
-      let d = dates[i]
-      let day = Int(d.dayNumber)
+      let day = Int(dates[i].dayNumber)
       // Prices.
       if returns == nil {
         var belowZero = false
         for k in 0..<priceCount where prices[k][i] <= 0 { belowZero = true }
         if belowZero {
-          nonPositive += 1
-          if nonPositive <= Settler.examplesPerKind {
-            findings.append(
-              QualityFinding(
-                kind: "non_positive_price", ticker: t, date: d,
-                detail: "a price is zero or negative (close \(close?[i] ?? .nan))"))
-          }
+          nonPositive &+= 1
+          if nonPositive <= examples { noteNonPositive(t, dates[i], close?[i] ?? .nan) }
         }
         if (close?[i] ?? .nan).isNaN && (adjusted?[i] ?? .nan).isNaN {
-          missingClose += 1
-          if missingClose <= Settler.examplesPerKind {
-            findings.append(
-              QualityFinding(kind: "missing_price", ticker: t, date: d, detail: "row stored without a close"))
-          }
+          missingClose &+= 1
+          if missingClose <= examples { noteMissingClose(t, dates[i]) }
         }
       }
       // Sessions.
       if sessions.isCoveredNonSession(day) {
-        nonSession += 1
-        if nonSession <= Settler.examplesPerKind {
-          findings.append(
-            QualityFinding(
-              kind: "non_session_date", ticker: t, date: d,
-              detail: "\(d.iso) is not a \(mic) session (holiday or weekend row)"))
-        }
+        nonSession &+= 1
+        if nonSession <= examples { noteNonSession(t, dates[i], mic) }
       }
-      if let p = gapPrev, p < d {
-        let missing: Int
-        if p.days(to: d) > Settler.maxGapScanDays {
-          // Decades apart: count weekdays arithmetically; asking the calendar day by day would
-          // cost millions of steps for two rows (time must stay linear in the input).
-          let span = p.days(to: d) - 1
-          var weekdays = span / 7 * 5
-          var day = p.adding(days: 1 + span / 7 * 7)
-          while day < d {
-            if !day.isWeekend { weekdays += 1 }
-            day = day.adding(days: 1)
-          }
-          missing = weekdays
-        } else {
-          missing = sessions.sessions(after: Int(p.dayNumber), before: day)
-        }
+      if gapDay != none && gapDay < day {
+        // Decades apart: weekdays are counted arithmetically (asking the calendar day by day
+        // would cost millions of steps for two rows; time must stay linear in the input).
+        let missing =
+          day &- gapDay > Settler.maxGapScanDays
+          ? Settler.weekdays(after: gapDay, before: day) : sessions.sessions(after: gapDay, before: day)
         if missing > 0 {
-          gapRuns += 1
-          gapSessions += missing
-          if gapRuns <= Settler.examplesPerKind {
-            findings.append(
-              QualityFinding(
-                kind: "calendar_gap", ticker: t, date: p.adding(days: 1),
-                detail:
-                  "\(missing) \(mic) session\(missing == 1 ? "" : "s") missing between \(p.iso) and \(d.iso)"
-              ))
-          }
+          gapRuns &+= 1
+          gapSessions &+= missing
+          if gapRuns <= examples { noteGap(t, gapDay, day, missing, mic) }
         }
       }
-      gapPrev = d
+      gapDay = day
       // Jumps.
       if let returns {
         let v = returns[i]
-        if v.isFinite && abs(v) > jumpThreshold {
-          findings.append(
-            QualityFinding(
-              kind: "possible_split", ticker: t, date: d,
-              detail:
-                "return \(percent(v)) over ±\(percent(jumpThreshold).dropFirst()) (split or consolidation?)"
-            ))
-        }
+        if v.isFinite && abs(v) > threshold { noteReturnJump(t, dates[i], v) }
         continue
       }
       let c = close?[i] ?? .nan
@@ -136,20 +107,77 @@ extension Settler {
       guard v.isFinite && v > 0 else { continue }
       // Well inside the band (by a margin far above rounding error) there is no jump: no
       // division; near or beyond its edges the exact test decides.
-      if let (pd, pv) = jumpPrev, pd < d, !(v > pv * inside.low && v < pv * inside.high) {
-        let r = v / pv - 1
-        if abs(r) > threshold {
-          let ratio = "≈\(rounded(r > 0 ? v / pv : pv / v)):1"
-          findings.append(
-            QualityFinding(
-              kind: "possible_split", ticker: t, date: d,
-              detail:
-                "price moves \(percent(r)) from \(pv) on \(pd.iso) to \(v) (over ±\(percent(jumpThreshold).dropFirst()); looks like a \(ratio) \(r > 0 ? "consolidation" : "split"))"
-            ))
-        }
+      if jumpDay != none && jumpDay < day && !(v > jumpValue * inside.low && v < jumpValue * inside.high) {
+        let r = v / jumpValue - 1
+        if abs(r) > threshold { notePriceJump(t, jumpDay, jumpValue, dates[i], v, r) }
       }
-      jumpPrev = (d, v)
+      jumpDay = day
+      jumpValue = v
     }
+  }
+
+  /// Weekdays strictly between the days `p` and `d` (`p < d`), counted a week at a time.
+  static func weekdays(after p: Int, before d: Int) -> Int {
+    let first = CivilDate(dayNumber: Int32(truncatingIfNeeded: p))
+    let last = CivilDate(dayNumber: Int32(truncatingIfNeeded: d))
+    let span = first.days(to: last) - 1
+    var weekdays = span / 7 * 5
+    var day = first.adding(days: 1 + span / 7 * 7)
+    while day < last {
+      if !day.isWeekend { weekdays += 1 }
+      day = day.adding(days: 1)
+    }
+    return weekdays
+  }
+
+  @inline(never) func noteNonPositive(_ t: String, _ d: CivilDate, _ close: Double) {
+    findings.append(
+      QualityFinding(
+        kind: "non_positive_price", ticker: t, date: d, detail: "a price is zero or negative (close \(close))"
+      ))
+  }
+
+  @inline(never) func noteMissingClose(_ t: String, _ d: CivilDate) {
+    findings.append(
+      QualityFinding(kind: "missing_price", ticker: t, date: d, detail: "row stored without a close"))
+  }
+
+  @inline(never) func noteNonSession(_ t: String, _ d: CivilDate, _ mic: String) {
+    findings.append(
+      QualityFinding(
+        kind: "non_session_date", ticker: t, date: d,
+        detail: "\(d.iso) is not a \(mic) session (holiday or weekend row)"
+      ))
+  }
+
+  @inline(never) func noteGap(_ t: String, _ p: Int, _ d: Int, _ missing: Int, _ mic: String) {
+    let from = CivilDate(dayNumber: Int32(truncatingIfNeeded: p))
+    let to = CivilDate(dayNumber: Int32(truncatingIfNeeded: d))
+    findings.append(
+      QualityFinding(
+        kind: "calendar_gap", ticker: t, date: from.adding(days: 1),
+        detail:
+          "\(missing) \(mic) session\(missing == 1 ? "" : "s") missing between \(from.iso) and \(to.iso)"))
+  }
+
+  @inline(never) func noteReturnJump(_ t: String, _ d: CivilDate, _ v: Double) {
+    findings.append(
+      QualityFinding(
+        kind: "possible_split", ticker: t, date: d,
+        detail: "return \(percent(v)) over ±\(percent(jumpThreshold).dropFirst()) (split or consolidation?)"))
+  }
+
+  @inline(never) func notePriceJump(
+    _ t: String, _ p: Int, _ pv: Double, _ d: CivilDate, _ v: Double, _ r: Double
+  ) {
+    let pd = CivilDate(dayNumber: Int32(truncatingIfNeeded: p))
+    let ratio = "≈\(rounded(r > 0 ? v / pv : pv / v)):1"
+    findings.append(
+      QualityFinding(
+        kind: "possible_split", ticker: t, date: d,
+        detail:
+          "price moves \(percent(r)) from \(pv) on \(pd.iso) to \(v) (over ±\(percent(jumpThreshold).dropFirst()); looks like a \(ratio) \(r > 0 ? "consolidation" : "split"))"
+      ))
   }
 
   func percent(_ x: Double) -> String {

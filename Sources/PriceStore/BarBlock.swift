@@ -273,7 +273,12 @@ final class BarBlockEncoder {
     columns: while lastColumn >= 0 {
       let base = bases[lastColumn]
       let stride = strides[lastColumn]
-      for i in range where !base[i * stride].isNaN { break columns }
+      // A column the series does not have is one NaN (stride 0): one look settles it.
+      if stride == 0 {
+        if !base[0].isNaN { break columns }
+      } else {
+        for i in range where !base[i * stride].isNaN { break columns }
+      }
       lastColumn -= 1
     }
     dates.withUnsafeBufferPointer { dates in
