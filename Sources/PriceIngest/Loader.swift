@@ -510,30 +510,46 @@ final class Loader {
   /// The `tickerBytes` entry of ticker bytes `tf` (bytes up to `limit` readable), or -1 when
   /// the file has not named it yet: the previous row's when the bytes are the same, else the
   /// one that followed it last time (files repeat their tickers in one order each day), else
-  /// looked up by bytes. A ticker of up to 8 bytes is compared as one word.
+  /// looked up by bytes.
   @inline(__always) func knownEntry(_ tf: UnsafeBufferPointer<UInt8>, readableTo limit: UnsafePointer<UInt8>)
     -> Int
   {
-    let table = tickerBytes
-    let last = lastEntry
-    if last >= 0 {
-      let n = tf.count
-      let base = tf.baseAddress ?? limit
-      let short = n <= 8 && base.distance(to: limit) >= 8
-      let w = short ? ByteTable.word(base, n) : 0
-      @inline(__always) func isTicker(_ e: Int) -> Bool {
-        short ? table.isKey(e, word: w, count: n) : table.matches(e, tf)
-      }
-      if isTicker(last) { return last }
-      let guess = table.follower(last)
-      if guess >= 0 && isTicker(guess) {
+    if let b = tf.baseAddress, tf.count <= 8, b.distance(to: limit) >= 8 {
+      let e = recentEntry(word: ByteTable.word(b, tf.count), count: tf.count)
+      if e >= 0 { return e }
+    } else if lastEntry >= 0 {
+      let table = tickerBytes
+      if table.matches(lastEntry, tf) { return lastEntry }
+      let guess = table.follower(lastEntry)
+      if guess >= 0 && table.matches(guess, tf) {
         lastEntry = guess
         return guess
       }
     }
+    return lookedUpEntry(tf)
+  }
+
+  /// The previous row's entry or its follower when either is the ticker of `n` (at most 8)
+  /// bytes whose `ByteTable.word` is `word`; else -1.
+  @inline(__always) func recentEntry(word: UInt64, count n: Int) -> Int {
+    let last = lastEntry
+    guard last >= 0 else { return -1 }
+    let table = tickerBytes
+    if table.isKey(last, word: word, count: n) { return last }
+    let guess = table.follower(last)
+    if guess >= 0 && table.isKey(guess, word: word, count: n) {
+      lastEntry = guess
+      return guess
+    }
+    return -1
+  }
+
+  /// The entry of `tf` found by hashing (then remembered as the previous row's follower), or -1.
+  func lookedUpEntry(_ tf: UnsafeBufferPointer<UInt8>) -> Int {
+    let table = tickerBytes
     let found = table.entry(tf, hash: ByteTable.hash(tf))
     if found >= 0 {
-      if last >= 0 { table.setFollower(last, found) }
+      if lastEntry >= 0 { table.setFollower(lastEntry, found) }
       lastEntry = found
     }
     return found
@@ -565,6 +581,7 @@ final class Loader {
     let (cols, valueCount, point) = (valueCols, valueCount, decimalPoint)
     let flushAt = flushRows ?? .max
     let rows = rows
+    let table = tickerBytes
     let rowWidth = rows.width
     rows.reserve(n)
     var out = rows.cursor
@@ -584,11 +601,15 @@ final class Loader {
         guard let date = date(base + s[dateCol], e[dateCol] &- s[dateCol]) else { break plain }
         var tick = 0
         if tickerCol >= 0 {
-          let entry = knownEntry(
-            UnsafeBufferPointer(start: base + s[tickerCol], count: e[tickerCol] &- s[tickerCol]),
-            readableTo: limit)
-          if entry < 0 { break plain }
-          tick = tickerBytes.value(entry)
+          let tb = base + s[tickerCol]
+          let tn = e[tickerCol] &- s[tickerCol]
+          var entry =
+            tn <= 8 && tb.distance(to: limit) >= 8 ? recentEntry(word: ByteTable.word(tb, tn), count: tn) : -1
+          if entry < 0 {
+            entry = knownEntry(UnsafeBufferPointer(start: tb, count: tn), readableTo: limit)
+            if entry < 0 { break plain }
+          }
+          tick = table.value(entry)
         }
         let row = out.values + out.count &* rowWidth
         for j in 0..<valueCount {
