@@ -270,14 +270,22 @@ final class BarBlockEncoder {
     // The last column with a value anywhere in the range: columns after it are never written,
     // nor looked at bar by bar (a close-only series has one column to look at, not seven).
     var lastColumn = BarBlock.width - 1
+    // The last column found empty (unknown columns of a series share one array of NaN: it is
+    // looked at once).
+    var emptyBase: UnsafePointer<Double>? = nil
+    var emptyStride = -1
     columns: while lastColumn >= 0 {
       let base = bases[lastColumn]
       let stride = strides[lastColumn]
-      // A column the series does not have is one NaN (stride 0): one look settles it.
-      if stride == 0 {
-        if !base[0].isNaN { break columns }
-      } else {
-        for i in range where !base[i * stride].isNaN { break columns }
+      if base != emptyBase || stride != emptyStride {
+        // A column the series does not have is one NaN (stride 0): one look settles it.
+        if stride == 0 {
+          if !base[0].isNaN { break columns }
+        } else {
+          for i in range where !base[i * stride].isNaN { break columns }
+        }
+        emptyBase = base
+        emptyStride = stride
       }
       lastColumn -= 1
     }
@@ -389,8 +397,9 @@ final class BarBlockEncoder {
       e += 1
     }
     // Digits of m, and at least one before the point.
-    var digits = 1
-    while digits < 20 && m >= powers[digits] { digits += 1 }
+    // ⌊bits · log10 2⌋ (1233 / 4096 ≈ log10 2), then one compare: no loop over the digits.
+    let guess = ((64 &- m.leadingZeroBitCount) &* 1233) >> 12
+    let digits = max(1, guess &+ (m >= powers[guess] ? 1 : 0))
     let intDigits = max(1, digits - fraction)
     let length = fraction > 0 ? intDigits + 1 + fraction : intDigits
     var p = e + length
