@@ -50,6 +50,36 @@ import Testing
     #expect(back.values.last?.sign == .minus)
   }
 
+  /// Numbers on either side of every power of ten up to 10^15, as integers and with one to
+  /// four decimals, are written with all their digits (the digit count comes from the bit
+  /// length plus one compare); the expected text is Swift's integer text with the point put in.
+  @Test func digitCountsAtPowersOfTen() {
+    let e = BarBlockEncoder()
+    var power: Int64 = 1
+    for k in 0...15 {
+      for m in [power - 1, power, power + 1] where m > 0 {
+        for decimals in 0...4 where k + decimals <= 15 {
+          var scale = 1.0
+          for _ in 0..<decimals { scale *= 10 }
+          let value = Double(m) / scale
+          e.encode(block(["2024-03-04"], [[.nan, .nan, .nan, value, .nan, .nan, .nan]]))
+          // Integer digits, then the decimals without trailing zeros (".0" when none).
+          var digits = String(m)
+          if digits.count <= decimals {
+            digits = String(repeating: "0", count: decimals - digits.count + 1) + digits
+          }
+          var whole = String(digits.dropLast(decimals))
+          var fraction = String(digits.suffix(decimals))
+          while fraction.hasSuffix("0") { fraction.removeLast() }
+          if whole.isEmpty { whole = "0" }
+          let number = whole + "." + (fraction.isEmpty ? "0" : fraction)
+          #expect(text(e) == "[[4,\(number)]]", "\(m) / 10^\(decimals)")
+        }
+      }
+      power *= 10
+    }
+  }
+
   /// Random doubles of every kind read back bit for bit: prices with 0…9 decimals, random bit
   /// patterns (huge, tiny, subnormal), integers beyond 2^53, infinities.
   @Test func everyDoubleReadsBackExactly() throws {
