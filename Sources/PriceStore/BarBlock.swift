@@ -387,7 +387,12 @@ final class BarBlockEncoder {
   ) -> UnsafeMutablePointer<UInt8> {
     var m = mantissa
     var fraction = decimals
-    while fraction > 0 && m % 10 == 0 {
+    // Trailing zeros of the fraction dropped, two at a time.
+    while fraction >= 2 && m % 100 == 0 {
+      m /= 100
+      fraction -= 2
+    }
+    if fraction > 0 && m % 10 == 0 {
       m /= 10
       fraction -= 1
     }
