@@ -6,41 +6,49 @@ import MarketData
   import Darwin
 #endif
 
-/// The days a security has rows for, as a bitset over the span it covers.
-struct DateSet {
+/// The days a security has rows for, as a bitset over the span it covers, in raw memory (an
+/// insert is a load and a store: no uniqueness check of an array's storage per day).
+final class DateSet {
   private var base: Int32 = 0
-  private var words: [UInt64] = []
+  private var words: UnsafeMutablePointer<UInt64>
+  private var count = 0
+
+  init() { words = .allocate(capacity: 1) }
+
+  deinit { words.deallocate() }
 
   /// Inserts `day`; returns `false` when it was already there.
   @inline(__always)
-  mutating func insert(_ day: Int32) -> Bool {
-    let off = Int(day) - Int(base)
-    if off < 0 || off >= words.count &* 64 { grow(day) }
+  func insert(_ day: Int32) -> Bool {
+    if Int(day) - Int(base) < 0 || Int(day) - Int(base) >= count &* 64 { grow(day) }
     let at = Int(day) - Int(base)
     let bit = UInt64(1) << UInt64(at & 63)
-    return words.withUnsafeMutableBufferPointer { w in
-      let i = at >> 6
-      if w[i] & bit != 0 { return false }
-      w[i] |= bit
-      return true
-    }
+    let i = at >> 6
+    if words[i] & bit != 0 { return false }
+    words[i] |= bit
+    return true
   }
 
   /// Makes room for `day` (the first day starts the span).
-  private mutating func grow(_ day: Int32) {
-    if words.isEmpty {
-      let aligned = Int(day) - ((Int(day) % 64) + 64) % 64
-      base = Int32(aligned - 64 * 8)
-      words = [UInt64](repeating: 0, count: 64)
-      return
+  private func grow(_ day: Int32) {
+    let lo: Int
+    let hi: Int
+    if count == 0 {
+      // A first span of 64 words, the day 8 words in.
+      lo = Int(day) - 64 * 8
+      hi = lo + 64 * 64 - 1
+    } else {
+      lo = min(Int(base), Int(day) - 64 * 64)
+      hi = max(Int(base) + count * 64, Int(day) + 64 * 64)
     }
-    let lo = min(Int(base), Int(day) - 64 * 64)
-    let hi = max(Int(base) + words.count * 64, Int(day) + 64 * 64)
     let newBase = Int32(lo - ((lo % 64) + 64) % 64)
-    var grown = [UInt64](repeating: 0, count: (hi - Int(newBase)) / 64 + 1)
-    let shift = Int(base - newBase) / 64
-    for (i, w) in words.enumerated() { grown[i + shift] = w }
+    let newCount = (hi - Int(newBase)) / 64 + 1
+    let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: newCount)
+    grown.initialize(repeating: 0, count: newCount)
+    if count > 0 { (grown + Int(base - newBase) / 64).update(from: words, count: count) }
+    words.deallocate()
     words = grown
+    count = newCount
     base = newBase
   }
 }

@@ -13,7 +13,7 @@ struct SecurityLabel: Sendable {
 /// handed over, date order, and what the quality checks carry from row to row.
 final class SettleState {
   /// Dates already handed over in earlier fragments (streaming only).
-  var seen = DateSet()
+  let seen = DateSet()
   var ascending = true
   var descending = true
   var last: CivilDate? = nil
@@ -248,8 +248,7 @@ final class Settler: @unchecked Sendable {
       // earlier fragment held).
       var kept = 0
       var keptPos = -1
-      var seen = state.seen
-      state.seen = DateSet()
+      let seen = state.seen
       for k in 0..<count {
         let q = asc ? s0 + k : Int(order[s0 + k])
         let day = days[at(q)]
@@ -265,7 +264,6 @@ final class Settler: @unchecked Sendable {
         keep[kept] = Int32(at(q))
         kept += 1
       }
-      state.seen = seen
       let dates = [CivilDate](unsafeUninitializedCapacity: kept) { buf, c in
         for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
         c = kept
