@@ -65,15 +65,22 @@ extension Settler {
     // Rare events are written up out of line, so the loop keeps its state in registers.
     for i in 0..<n {
       let day = Int(dates[i].dayNumber)
+      // The close, else the adjusted close (NaN when unknown; `x != x` only for NaN).
+      let c = close?[i] ?? .nan
+      let v = c != c ? (adjusted?[i] ?? .nan) : c
       // Prices.
       if returns == nil {
         var belowZero = false
-        for k in 0..<priceCount where prices[k][i] <= 0 { belowZero = true }
+        var k = 0
+        while k < priceCount {
+          if prices[k][i] <= 0 { belowZero = true }
+          k &+= 1
+        }
         if belowZero {
           nonPositive &+= 1
-          if nonPositive <= examples { noteNonPositive(t, dates[i], close?[i] ?? .nan) }
+          if nonPositive <= examples { noteNonPositive(t, dates[i], c) }
         }
-        if (close?[i] ?? .nan).isNaN && (adjusted?[i] ?? .nan).isNaN {
+        if v != v {
           missingClose &+= 1
           if missingClose <= examples { noteMissingClose(t, dates[i]) }
         }
@@ -102,9 +109,8 @@ extension Settler {
         if v.isFinite && abs(v) > threshold { noteReturnJump(t, dates[i], v) }
         continue
       }
-      let c = close?[i] ?? .nan
-      let v = c.isNaN ? (adjusted?[i] ?? .nan) : c
-      guard v.isFinite && v > 0 else { continue }
+      // A finite positive price (NaN fails both tests).
+      guard v > 0 && v < .infinity else { continue }
       // Well inside the band (by a margin far above rounding error) there is no jump: no
       // division; near or beyond its edges the exact test decides.
       if jumpDay != none && jumpDay < day && !(v > jumpValue * inside.low && v < jumpValue * inside.high) {
