@@ -194,7 +194,7 @@ final class Settler: @unchecked Sendable {
     var start = [Int](repeating: 0, count: nt + 1)
     let ticks = UnsafePointer(rows.ticks)
     start.withUnsafeMutableBufferPointer { c in
-      for i in 0..<n { c[Int(ticks[i]) + 1] += 1 }
+      for i in 0..<n { c[Int(ticks[i]) &+ 1] &+= 1 }
       for t in 0..<nt { c[t + 1] += c[t] }
     }
     let scratch = settleScratch(n)
@@ -208,11 +208,13 @@ final class Settler: @unchecked Sendable {
     for i in 0..<n {
       let t = Int(ticks[i])
       let q = next[t]
-      grouped[q] = Int32(i)
-      next[t] = q + 1
+      grouped[q] = Int32(truncatingIfNeeded: i)
+      next[t] = q &+ 1
     }
     let days = UnsafePointer(rows.days)
     let values = UnsafePointer(rows.values)
+    // (Positions and counts below stay far inside `Int`: wrapping arithmetic, no overflow
+    // checks in the loops.)
     @inline(__always) func at(_ q: Int) -> Int { Int(grouped[q]) }
     // Positions of the security at hand in date order, and those kept (its first row of each date).
     let order = scratch.order
@@ -250,7 +252,7 @@ final class Settler: @unchecked Sendable {
       var keptPos = -1
       let seen = state.seen
       for k in 0..<count {
-        let q = asc ? s0 + k : Int(order[s0 + k])
+        let q = asc ? s0 &+ k : Int(order[s0 &+ k])
         let day = days[at(q)]
         if keptPos >= 0 && days[at(keptPos)] == day {
           duplicate(rows, label, Int(grouped[keptPos]), Int(grouped[q]))
@@ -261,8 +263,8 @@ final class Settler: @unchecked Sendable {
           continue
         }
         keptPos = q
-        keep[kept] = Int32(at(q))
-        kept += 1
+        keep[kept] = Int32(truncatingIfNeeded: at(q))
+        kept &+= 1
       }
       let dates = [CivilDate](unsafeUninitializedCapacity: kept) { buf, c in
         for k in 0..<kept { buf[k] = CivilDate(dayNumber: days[Int(keep[k])]) }
@@ -271,8 +273,8 @@ final class Settler: @unchecked Sendable {
       // Each kept row's values read once (a row's values share a cache line), into columns.
       let columns = scratch.columns(kept * w)
       for k in 0..<kept {
-        let row = values + Int(keep[k]) * w
-        for j in 0..<w { columns[j * kept + k] = row[j] }
+        let row = values + Int(keep[k]) &* w
+        for j in 0..<w { columns[j &* kept &+ k] = row[j] }
       }
       var cols: [[Double]] = []
       cols.reserveCapacity(w)
