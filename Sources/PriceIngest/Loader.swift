@@ -292,6 +292,8 @@ final class Loader {
   var lastDateCount = -1
   /// The day of the month of the previous date when it was written `YYYY-MM-DD` (else 0).
   var lastDateDay = 0
+  /// The number of days in that date's month.
+  var lastMonthDays = 28
   var lastDate = CivilDate(dayNumber: 0)
   /// The `tickerBytes` entry of the previous row's ticker (-1: none yet).
   var lastEntry = -1
@@ -491,10 +493,10 @@ final class Loader {
     if count == lastDateCount && sameBytes(base, lastDateBytes, count) { return lastDate }
     if lastDateDay > 0 && count == 10 && sameBytes(base, lastDateBytes, 8),
       case let (a, b) = (base[8] &- 48, base[9] &- 48), a < 10 && b < 10,
-      case let day = Int(a) * 10 + Int(b), day >= 1 && day <= 28
+      case let day = Int(a) * 10 + Int(b), day >= 1 && day <= lastMonthDays
     {
-      // Same `YYYY-MM-` as the previous plain ISO date, a day every month has: the date is
-      // that many days on (what `parseDate` returns for it).
+      // Same `YYYY-MM-` as the previous plain ISO date, a day that month has: the date is that
+      // many days on (what `parseDate` returns for it).
       let d = lastDate.adding(days: day - lastDateDay)
       lastDateBytes[8] = base[8]
       lastDateBytes[9] = base[9]
@@ -510,6 +512,8 @@ final class Loader {
       lastDate = d
       if dateFormat == .yearMonthDay && count == 10 && Loader.isPlainISO(base) {
         lastDateDay = Int(base[8] - 48) * 10 + Int(base[9] - 48)
+        let (year, month, _) = d.components
+        lastMonthDays = CivilDate.daysIn(year: year, month: month)
       }
     }
     return parsed
