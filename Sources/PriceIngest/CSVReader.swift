@@ -98,6 +98,9 @@ final class CSVReader {
   private(set) var recordBytes = 0
   /// Whether fields of the slice being parsed may hold line breaks.
   private var countNewlines = true
+  /// Whether the slice being read by hand holds a quote byte: its records with quotes other
+  /// than around whole fields, or with spaces outside quotes, go to libcsv (`libcsvRecord`).
+  private var quotedSlice = false
   /// Whether a lone CR ends lines (old Mac files with no LF at all).
   let crEndsLines: Bool
   let maxRecordBytes: Int
@@ -273,9 +276,11 @@ final class CSVReader {
     while offset < bytes.count && !stopped {
       let n = min(slice, bytes.count - offset)
       // Only a quoted field can hold a line break: skip the search in slices without quotes.
-      countNewlines = parser.quoted != 0 || memchr(base + offset, Int32(quote), n) != nil
-      if fastPath && !countNewlines {
-        parseQuoteFree(base + offset, n, me)
+      let hasQuote = memchr(base + offset, Int32(quote), n) != nil
+      countNewlines = parser.quoted != 0 || hasQuote
+      if fastPath {
+        quotedSlice = hasQuote
+        parseByHand(base + offset, n, me)
       } else {
         _ = csv_parse(&parser, base + offset, n, fieldCallback, recordCallback, me)
       }
@@ -291,12 +296,13 @@ final class CSVReader {
     }
   }
 
-  /// Parses a slice holding no quote byte, outside a quoted field: libcsv reads up to the first
-  /// line end (finishing a record an earlier slice began), `fastLines` the complete lines up to
-  /// the last line end, libcsv the rest (a record the next slice finishes). libcsv stands at a
-  /// record start where `fastLines` begins and again where it ends, so its state, and the
-  /// records, fields and lines reported, are what libcsv alone gives.
-  private func parseQuoteFree(_ p: UnsafeRawPointer, _ n: Int, _ me: UnsafeMutableRawPointer) {
+  /// Parses a slice that does not start inside a quoted field: libcsv reads up to the first line
+  /// end (finishing a record an earlier slice began), `fastLines` the complete lines up to the
+  /// last line end, libcsv the rest (a record the next slice finishes). libcsv stands at a
+  /// record start where `fastLines` begins and again where it ends (or takes over the rest of
+  /// the slice where a quoted field runs past a line end), so its state, and the records,
+  /// fields and lines reported, are what libcsv alone gives.
+  private func parseByHand(_ p: UnsafeRawPointer, _ n: Int, _ me: UnsafeMutableRawPointer) {
     let bytes = p.assumingMemoryBound(to: UInt8.self)
     var first = 0
     if parser.pstate != 0 || parser.entry_pos != 0 {
@@ -326,12 +332,14 @@ final class CSVReader {
   /// through `wordRecord` while it can take them, else through `byteRecord`.
   private func fastLines(_ p: UnsafePointer<UInt8>, _ count: Int) {
     var i = 0
-    // Lines with spaces or control bytes go byte by byte; after a few such lines this slice does.
+    // Lines with spaces or control bytes go byte by byte (lines with quotes that are not
+    // simple, to libcsv); after a few such lines this slice does.
     var misses = 0
+    let quoted = quotedSlice
     while i < count {
       if misses < 16 {
         if count &- i >= 64 {
-          let (next, byByte) = blockRecords(p, i, count)
+          let (next, byByte) = quoted ? quotedBlockRecords(p, i, count) : blockRecords(p, i, count)
           i = next
           if batchCount == CSVReader.batchRecords {
             deliverBatch(p, count)
@@ -340,24 +348,49 @@ final class CSVReader {
           if byByte {
             misses += 1
             deliverBatch(p, count)
-            i = byteRecord(p, i, count)
+            i = quoted ? libcsvRecord(p, i, count, all: false) : byteRecord(p, i, count)
             continue
           }
           // The record at `i`, if any, runs into the last 64 bytes.
           if i == count { break }
         }
-        let next = wordRecord(p, i, count)
-        if next >= 0 {
-          i = next
-          if batchCount == CSVReader.batchRecords { deliverBatch(p, count) }
-          continue
+        if !quoted {
+          let next = wordRecord(p, i, count)
+          if next >= 0 {
+            i = next
+            if batchCount == CSVReader.batchRecords { deliverBatch(p, count) }
+            continue
+          }
+          misses += 1
         }
-        misses += 1
       }
       deliverBatch(p, count)
-      i = byteRecord(p, i, count)
+      i = quoted ? libcsvRecord(p, i, count, all: misses >= 16 || count &- i < 64) : byteRecord(p, i, count)
     }
     deliverBatch(p, count)
+  }
+
+  /// Hands libcsv the record at `start` of `fastLines`' input up to its first line end (`all`:
+  /// the rest of the input) and returns where the hand path may go on: after that line end
+  /// when libcsv then stands at a record start; else (a quoted field runs on past it) libcsv
+  /// reads the rest of the input too.
+  private func libcsvRecord(_ p: UnsafePointer<UInt8>, _ start: Int, _ count: Int, all: Bool) -> Int {
+    let me = Unmanaged.passUnretained(self).toOpaque()
+    var end = count
+    if !all {
+      end = start
+      while end < count && classes[Int(p[end])] != 3 { end += 1 }
+      end = min(count, end &+ 1)
+    }
+    _ = csv_parse(&parser, p + start, end &- start, fieldCallback, recordCallback, me)
+    if end < count
+      && !(parser.pstate == 0 && parser.entry_pos == 0 && parser.quoted == 0 && parser.spaces == 0
+        && fieldCount == 0 && used == 0 && !overflowed && recordBytes == 0)
+    {
+      _ = csv_parse(&parser, p + end, count &- end, fieldCallback, recordCallback, me)
+      return count
+    }
+    return end
   }
 
   /// Reads records from `start` of `fastLines`' input into the batch, classifying 64 bytes at a
@@ -368,66 +401,168 @@ final class CSVReader {
   /// `wordRecord` makes of them. Returns the offset of the first record not read and whether
   /// it is one for `byteRecord`.
   private func blockRecords(_ p: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> (Int, Bool) {
-    let scan = BlockScan(delimiter: delimiter)
+    let scan = BlockScan(delimiter: delimiter, quote: quote)
     let maxRecord = maxRecordBytes
-    let delimiter = delimiter
-    let crEnds = crEndsLines
-    var offsets = batch
-    var records = batchCount
-    var fields = batchFirst[records]
-    var lineNow = line
-    var recordStart = start
-    var fieldStart = start
+    var cursor = blockCursor(start)
+    defer { store(cursor) }
     var i = start
-    defer {
-      line = lineNow
-      batchCount = records
-      batch = offsets
-    }
     while i &+ 64 <= count {
-      if i &- recordStart > maxRecord { return (recordStart, true) }
-      let (separators, others) = scan.masks(p + i)
+      if i &- cursor.recordStart > maxRecord { return (cursor.recordStart, true) }
+      let (separators, others, _) = scan.masks(p + i, findQuotes: false)
       var m = separators
       while m != 0 {
         let bit = m.trailingZeroBitCount
         let pos = i &+ bit
         // A byte for `byteRecord` before this separator is in the current record (one in an
         // earlier record would have stopped the scan there).
-        if others != 0 && others & ((1 &<< UInt64(bit)) &- 1) != 0 { return (recordStart, true) }
-        let c = p[pos]
-        if c == delimiter {
-          offsets.add(fieldStart, pos, &fields)
-          fieldStart = pos &+ 1
-        } else {
-          if pos != recordStart {
-            if pos &+ 1 &- recordStart > maxRecord { return (recordStart, true) }
-            offsets.add(fieldStart, pos, &fields)
-            batchLines[records] = lineNow
-            records &+= 1
-            batchFirst[records] = fields
-          }
-          // (A line end at the record start is a record with no fields: only its line counts.)
-          if c == 10 || (c == 13 && crEnds) { lineNow &+= 1 }
-          recordStart = pos &+ 1
-          fieldStart = recordStart
-          if records == CSVReader.batchRecords { return (recordStart, false) }
+        if others != 0 && others & ((1 &<< UInt64(bit)) &- 1) != 0 { return (cursor.recordStart, true) }
+        switch cursor.separator(p[pos], at: pos, field: cursor.fieldStart, pos) {
+        case .next: break
+        case .slow: return (cursor.recordStart, true)
+        case .full: return (cursor.recordStart, false)
         }
         m &= m &- 1
       }
       // Such a byte after the last separator is in the record that goes on.
-      if others != 0 { return (recordStart, true) }
+      if others != 0 { return (cursor.recordStart, true) }
       i &+= 64
     }
-    return (recordStart, false)
+    return (cursor.recordStart, false)
+  }
+
+  /// Reads records from `start` of `fastLines`' input into the batch, classifying 64 bytes at a
+  /// time (`BlockScan`: separators, other bytes below 33 and quotes as the bits of three words),
+  /// until the batch is full, fewer than 64 bytes are left, or a record is one the byte reader
+  /// (or, in a slice with quotes, libcsv) must read: it holds a byte below 33 outside quotes (a
+  /// space to drop, a control byte), a quote anywhere but around a whole field (`"…"` right
+  /// after a separator and right before the next, none inside: libcsv reads that as the bytes
+  /// between the quotes), or it is longer than `maxRecordBytes`. Records are what `wordRecord`
+  /// makes of them. Returns the offset of the first record not read and whether it is one for
+  /// the byte reader or libcsv.
+  private func quotedBlockRecords(_ p: UnsafePointer<UInt8>, _ start: Int, _ count: Int) -> (Int, Bool) {
+    let scan = BlockScan(delimiter: delimiter, quote: quote)
+    let maxRecord = maxRecordBytes
+    let quote = quote
+    var cursor = blockCursor(start)
+    defer { store(cursor) }
+    var i = start
+    // Quotes and low bytes of the field being read that lie in blocks before this one.
+    var fieldQuotes = 0
+    var fieldLow = false
+    while i &+ 64 <= count {
+      if i &- cursor.recordStart > maxRecord { return (cursor.recordStart, true) }
+      let (separators, others, quotes) = scan.masks(p + i)
+      var m = separators
+      // Bits up to the previous separator of this block.
+      var done: UInt64 = 0
+      while m != 0 {
+        let bit = m.trailingZeroBitCount
+        let pos = i &+ bit
+        var from = cursor.fieldStart
+        var to = pos
+        if (others | quotes) != 0 || fieldLow || fieldQuotes != 0 {
+          let before: UInt64 = (1 &<< UInt64(bit)) &- 1
+          let inField = before & ~done
+          let q = fieldQuotes &+ (quotes & inField).nonzeroBitCount
+          let low = fieldLow || others & inField != 0
+          fieldQuotes = 0
+          fieldLow = false
+          if q != 0 {
+            // `"…"`: libcsv reads the bytes between the quotes, low bytes included.
+            guard q == 2 && to &- from >= 2 && p[from] == quote && p[to &- 1] == quote else {
+              return (cursor.recordStart, true)
+            }
+            from &+= 1
+            to &-= 1
+          } else if low {
+            return (cursor.recordStart, true)
+          }
+          done = before | (1 &<< UInt64(bit))
+        }
+        switch cursor.separator(p[pos], at: pos, field: from, to) {
+        case .next: break
+        case .slow: return (cursor.recordStart, true)
+        case .full: return (cursor.recordStart, false)
+        }
+        m &= m &- 1
+      }
+      // Quotes and low bytes after the last separator are in the field that goes on.
+      if (others | quotes) != 0 {
+        fieldQuotes &+= (quotes & ~done).nonzeroBitCount
+        if others & ~done != 0 { fieldLow = true }
+      }
+      i &+= 64
+    }
+    return (cursor.recordStart, false)
+  }
+
+  /// Where a block reader stands: the batch it adds to and the record and field it is in (a
+  /// value in registers while it reads; `store` writes it back).
+  private struct BlockCursor {
+    var offsets: FieldOffsets
+    var records: Int
+    var fields: Int
+    var line: Int
+    var recordStart: Int
+    var fieldStart: Int
+    let batchLines: UnsafeMutablePointer<Int>
+    let batchFirst: UnsafeMutablePointer<Int>
+    let delimiter: UInt8
+    let crEndsLines: Bool
+    let maxRecord: Int
+
+    enum Step {
+      /// Go on with the next separator.
+      case next
+      /// The record is too long for the batch: the byte reader or libcsv reads it.
+      case slow
+      /// The record ended and filled the batch.
+      case full
+    }
+
+    /// Handles the separator `c` at `pos`, which ends the field `from ..< to`: a delimiter
+    /// starts the next field; a line end ends the record and its line (a line end at the record
+    /// start is a record with no fields: only its line counts).
+    @inline(__always) mutating func separator(_ c: UInt8, at pos: Int, field from: Int, _ to: Int) -> Step {
+      if c == delimiter {
+        offsets.add(from, to, &fields)
+        fieldStart = pos &+ 1
+        return .next
+      }
+      if pos != recordStart {
+        if pos &+ 1 &- recordStart > maxRecord { return .slow }
+        offsets.add(from, to, &fields)
+        batchLines[records] = line
+        records &+= 1
+        batchFirst[records] = fields
+      }
+      if c == 10 || (c == 13 && crEndsLines) { line &+= 1 }
+      recordStart = pos &+ 1
+      fieldStart = recordStart
+      return records == CSVReader.batchRecords ? .full : .next
+    }
+  }
+
+  /// A block reader's cursor at the record start `start`.
+  @inline(__always) private func blockCursor(_ start: Int) -> BlockCursor {
+    BlockCursor(
+      offsets: batch, records: batchCount, fields: batchFirst[batchCount], line: line, recordStart: start,
+      fieldStart: start, batchLines: batchLines, batchFirst: batchFirst, delimiter: delimiter,
+      crEndsLines: crEndsLines, maxRecord: maxRecordBytes)
+  }
+
+  /// Takes over where a block reader stopped (a record start: as after `endRecord`).
+  @inline(__always) private func store(_ cursor: BlockCursor) {
+    line = cursor.line
+    recordLine = cursor.line
+    batchCount = cursor.records
+    batch = cursor.offsets
   }
 
   /// Hands the batch's records to the sink (or one by one to `onRecord`) and empties it. `line`
   /// stays where tokenizing got to; each record is reported with its own line.
   private func deliverBatch(_ p: UnsafePointer<UInt8>, _ count: Int) {
-    guard batchCount > 0 else {
-      recordLine = line
-      return
-    }
+    guard batchCount > 0 else { return }
     let after = line
     fieldBase = p
     fieldLimit = p + count
@@ -461,8 +596,11 @@ final class CSVReader {
     fieldCount = last + 1 - f
     recordLine = batchLines[k]
     line = recordLine
-    // A batch record starts with its first field and ends with its last one's line end.
-    recordBytes = batch.ends[last] + 1 - batch.starts[f]
+    // Each field's bytes and its delimiter or line end, as libcsv counts them (quotes around a
+    // field are not its bytes).
+    var bytes = fieldCount
+    for j in f...last { bytes &+= batch.ends[j] &- batch.starts[j] }
+    recordBytes = bytes
   }
 
   /// Reads the record at `start` of `fastLines`' input eight bytes at a time when it has no
@@ -490,6 +628,7 @@ final class CSVReader {
     /// Counts the line a record ended with (as `endRecord` does).
     @inline(__always) func lineEnd(_ c: UInt8) {
       if c == 10 || (c == 13 && crEndsLines) { line &+= 1 }
+      recordLine = line
     }
     var fieldStart = start
     var i = start

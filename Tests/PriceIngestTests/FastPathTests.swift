@@ -88,6 +88,23 @@ import Testing
     }
   }
 
+  /// Reads `bytes` with libcsv alone and with the hand tokenizer, in random pieces of up to
+  /// `longestPiece` bytes, with (depending on `round`) lone CRs ending lines, a small record
+  /// limit or an early stop; expects and returns that both report the same.
+  static func tokenizersAgree(_ bytes: [UInt8], round: Int, longestPiece: Int, _ rng: inout Rng) -> Bool {
+    var pieces: [Int] = []
+    for _ in 0..<8 { pieces.append(1 + rng.next(longestPiece)) }
+    let cr = round % 7 == 0
+    let maxRecord = round % 6 == 0 ? 1 + rng.next(120) : 1 << 20
+    let stop = round % 11 == 0 ? 1 + rng.next(40) : Int.max
+    let a = transcript(
+      bytes, pieces: pieces, fast: false, crEndsLines: cr, maxRecord: maxRecord, stopAfter: stop)
+    let b = transcript(
+      bytes, pieces: pieces, fast: true, crEndsLines: cr, maxRecord: maxRecord, stopAfter: stop)
+    #expect(a == b, "round \(round): \(bytes)")
+    return a == b
+  }
+
   /// Long inputs of mostly ordinary bytes with few separators, spaces, tabs and control bytes,
   /// in pieces of up to a few hundred bytes: records run across the 64-byte blocks of
   /// `blockRecords`, across slices, into the last 64 bytes of a slice and past small record
@@ -113,17 +130,52 @@ import Testing
         }
         bytes.append(b)
       }
-      var pieces: [Int] = []
-      for _ in 0..<8 { pieces.append(1 + rng.next(round % 2 == 0 ? 400 : 130)) }
-      let cr = round % 7 == 0
-      let maxRecord = round % 6 == 0 ? 1 + rng.next(120) : 1 << 20
-      let stop = round % 11 == 0 ? 1 + rng.next(40) : Int.max
-      let a = Self.transcript(
-        bytes, pieces: pieces, fast: false, crEndsLines: cr, maxRecord: maxRecord, stopAfter: stop)
-      let b = Self.transcript(
-        bytes, pieces: pieces, fast: true, crEndsLines: cr, maxRecord: maxRecord, stopAfter: stop)
-      #expect(a == b, "round \(round): \(bytes)")
-      if a != b { return }
+      if !Self.tokenizersAgree(bytes, round: round, longestPiece: round % 2 == 0 ? 400 : 130, &rng) { return }
+    }
+  }
+
+  /// Long inputs of quoted and plain fields (`"abc",de,"f g"`), with rare quotes, delimiters,
+  /// spaces and line ends inside the quotes, doubled quotes, spaces around quoted fields and
+  /// unterminated quotes, in pieces of up to a few hundred bytes: the hand path reads the
+  /// simply quoted fields itself and hands every other record to libcsv, and both report the
+  /// same records, lines and end state.
+  @Test func quotedFieldsMatchLibcsv() {
+    var rng = Rng(state: 4242)
+    for round in 0..<1500 {
+      var bytes: [UInt8] = []
+      let length = 64 + rng.next(round % 5 == 0 ? 6000 : 900)
+      let rare = round % 3 == 0 ? 30 : 300
+      while bytes.count < length {
+        let fields = 1 + rng.next(6)
+        for f in 0..<fields {
+          if f > 0 { bytes.append(44) }
+          let n = rng.next(12)
+          let word = (0..<n).map { _ in UInt8(97 + rng.next(26)) }
+          if rng.next(3) > 0 {
+            // A quoted field, now and then with a space around it or a special byte inside.
+            if rng.next(rare) == 0 { bytes.append(32) }
+            bytes.append(34)
+            for c in word {
+              switch rng.next(rare) {
+              case 0: bytes.append(44)
+              case 1: bytes.append(10)
+              case 2: bytes += [34, 34]
+              case 3: bytes.append(32)
+              case 4: bytes.append(13)
+              default: break
+              }
+              bytes.append(c)
+            }
+            if rng.next(rare * 4) != 0 { bytes.append(34) }
+            if rng.next(rare) == 0 { bytes.append(32) }
+          } else {
+            bytes += word
+            if rng.next(rare) == 0 { bytes.append(34) }
+          }
+        }
+        bytes += rng.next(5) == 0 ? [13, 10] : [10]
+      }
+      if !Self.tokenizersAgree(bytes, round: round, longestPiece: round % 2 == 0 ? 500 : 150, &rng) { return }
     }
   }
 
@@ -131,26 +183,34 @@ import Testing
   /// word implementation, for every byte value in every position and for several delimiters.
   @Test func blockScanFlagsEachByteExactly() {
     var rng = Rng(state: 5)
-    for delimiter: UInt8 in [44, 59, 9, 32, 124, 0xFF] {
-      let scan = BlockScan(delimiter: delimiter)
+    for (delimiter, quote): (UInt8, UInt8) in [
+      (44, 34), (59, 34), (9, 34), (32, 39), (124, 34), (0xFF, 0x80),
+    ] {
+      let scan = BlockScan(delimiter: delimiter, quote: quote)
       for round in 0..<600 {
         // Every byte value lands in every position over the rounds.
         let block = (0..<64).map { k in round < 256 ? UInt8((round + k * 7) & 0xFF) : UInt8(rng.next(256)) }
         var separators: UInt64 = 0
         var others: UInt64 = 0
+        var quotes: UInt64 = 0
         for (k, b) in block.enumerated() {
           if b == delimiter || b == 10 || b == 13 {
             separators |= 1 << UInt64(k)
           } else if b < 33 {
             others |= 1 << UInt64(k)
           }
+          if b == quote { quotes |= 1 << UInt64(k) }
         }
         block.withUnsafeBufferPointer { p in
           guard let base = p.baseAddress else { return }
           let word = scan.wordMasks(base)
-          #expect(word.separators == separators && word.others == others, "delimiter \(delimiter) \(block)")
+          #expect(
+            word.separators == separators && word.others == others && word.quotes == quotes,
+            "delimiter \(delimiter) \(block)")
           let any = scan.masks(base)
-          #expect(any.separators == separators && any.others == others, "delimiter \(delimiter) \(block)")
+          #expect(
+            any.separators == separators && any.others == others && any.quotes == quotes,
+            "delimiter \(delimiter) \(block)")
         }
       }
     }
