@@ -205,9 +205,13 @@ final class CSVReader {
   /// `true` when the reader stands at the start of a record, exactly as a fresh reader does:
   /// libcsv holds no partial field or row and no record is pending. Bytes that follow can then
   /// be parsed by another reader with the same outcome.
-  var isAtRecordStart: Bool {
+  var isAtRecordStart: Bool { libcsvAtRecordStart && !stopped }
+
+  /// libcsv holds no partial field or row and no record is pending: the hand tokenizer may
+  /// read on from here.
+  private var libcsvAtRecordStart: Bool {
     parser.pstate == 0 && parser.quoted == 0 && parser.spaces == 0 && parser.entry_pos == 0 && used == 0
-      && fieldCount == 0 && !overflowed && recordBytes == 0 && !stopped
+      && fieldCount == 0 && !overflowed && recordBytes == 0
   }
 
   /// Moves the line count on by `n` lines that another reader parsed (see `isAtRecordStart`).
@@ -313,9 +317,7 @@ final class CSVReader {
     var last = n
     while last > first && classes[Int(bytes[last - 1])] != 3 { last -= 1 }
     if last > first {
-      if parser.pstate == 0 && parser.entry_pos == 0 && parser.quoted == 0 && parser.spaces == 0
-        && fieldCount == 0 && used == 0 && !overflowed && recordBytes == 0
-      {
+      if libcsvAtRecordStart {
         fastLines(bytes + first, last - first)
       } else {
         _ = csv_parse(&parser, p + first, last - first, fieldCallback, recordCallback, me)
@@ -383,10 +385,7 @@ final class CSVReader {
       end = min(count, end &+ 1)
     }
     _ = csv_parse(&parser, p + start, end &- start, fieldCallback, recordCallback, me)
-    if end < count
-      && !(parser.pstate == 0 && parser.entry_pos == 0 && parser.quoted == 0 && parser.spaces == 0
-        && fieldCount == 0 && used == 0 && !overflowed && recordBytes == 0)
-    {
+    if end < count && !libcsvAtRecordStart {
       _ = csv_parse(&parser, p + end, count &- end, fieldCallback, recordCallback, me)
       return count
     }
